@@ -1,0 +1,309 @@
+/**
+ * The flow engine: integrates the neural ODE  ẋ = W(t) relu(A(t) x + b(t))  (seed 002,
+ * eq. 3.3–3.4) with piecewise-constant controls from t = 0 to T, for a whole point cloud.
+ *
+ * Methods (a name → solver registry, like torchdiffeq's):
+ *   'rk4'   classical Runge–Kutta, `stepsPerLayer` steps per layer (WASM SIMD kernel or TS twin)
+ *   'euler' explicit Euler, same discretisation
+ *   'exact' closed-form integration cell by cell of the hyperplane arrangement (./exact.ts)
+ * Steps never straddle a switch: every layer gets its own `stepsPerLayer` steps of size
+ * duration / stepsPerLayer.
+ *
+ * How a call travels: validate (../validate.ts) → split the points into chunks → per chunk,
+ * copy it once into the WASM arena, run every layer's kernel in place, copy it back, release
+ * the arena → check the result is finite. Nothing is allocated or copied per step.
+ */
+import { FlowsteerError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { eulerLayerJS } from '../kernels/euler.js';
+import { reluFieldJS } from '../kernels/relu.js';
+import { rk4LayerJS } from '../kernels/rk4.js';
+import { wasmRuntime, type WasmRuntime } from '../runtime/loader.js';
+import type { Controls, Layer, PointCloud, PointsLike } from '../types.js';
+import { asCloud, asControls, checkCount, checkLayer, checkOneOf } from '../validate.js';
+import { exactLayerPoint } from './exact.js';
+import { runAsync, runSync, type ProgressOptions } from './progress.js';
+
+export type FlowMethod = 'rk4' | 'euler' | 'exact';
+export const FLOW_METHODS: readonly FlowMethod[] = ['rk4', 'euler', 'exact'];
+export const DEFAULT_STEPS_PER_LAYER = 100;
+
+export interface TrajectoryOptions {
+  /** Record every `every`-th step (default 1). Frame 0 is the initial state. */
+  every?: number;
+  /** Caller-supplied storage of at least frames × n × d doubles (see trajectoryFrames). */
+  buffer?: Float64Array;
+}
+
+export interface FlowOptions extends ProgressOptions {
+  method?: FlowMethod;
+  /** Steps per layer for 'rk4' and 'euler' (default 100); also the time grid of an 'exact' trajectory. */
+  stepsPerLayer?: number;
+  /** Record the trajectory: `true` for every step, or { every, buffer }. */
+  trajectory?: boolean | TrajectoryOptions;
+  /** Where to write the final points (n × d doubles); a new array by default. */
+  out?: Float64Array;
+}
+
+export interface Trajectory {
+  /** Number of frames: floor(layers · stepsPerLayer / every) + 1. */
+  readonly frames: number;
+  readonly n: number;
+  readonly d: number;
+  /** Time of each frame. */
+  readonly times: Float64Array;
+  /** frames × n × d, frame-major: point i of frame f at (f·n + i)·d. */
+  readonly data: Float64Array;
+}
+
+export interface FlowResult extends PointCloud {
+  readonly method: FlowMethod;
+  readonly trajectory?: Trajectory;
+}
+
+interface FieldKernels {
+  reluField(x: number, n: number, d: number, W: number, A: number, b: number, p: number, out: number, scratch: number): void;
+  fieldScratchBytes(d: number): number;
+  rk4Layer(x: number, n: number, d: number, W: number, A: number, b: number, p: number, h: number, steps: number, scratch: number, traj: number, every: number, stepOffset: number): void;
+  rk4ScratchBytes(d: number): number;
+  eulerLayer(x: number, n: number, d: number, W: number, A: number, b: number, p: number, h: number, steps: number, scratch: number, traj: number, every: number, stepOffset: number): void;
+  eulerScratchBytes(d: number): number;
+}
+
+/** Number of trajectory frames for the given controls and options. */
+export function trajectoryFrames(layers: number, stepsPerLayer: number, every: number): number {
+  return Math.floor((layers * stepsPerLayer) / every) + 1;
+}
+
+/** Flows the points X through the controls and returns the points at time T. */
+export function flow(controls: Controls, X: PointsLike, options: FlowOptions = {}): FlowResult {
+  const plan = planFlow(controls, X, options, 'flow');
+  return runSync(flowChunks(plan), options, 'flow');
+}
+
+/** Like flow, but yields to the event loop regularly (progress bars, AbortSignal.timeout, UI). */
+export function flowAsync(controls: Controls, X: PointsLike, options: FlowOptions = {}): Promise<FlowResult> {
+  const plan = planFlow(controls, X, options, 'flowAsync');
+  return runAsync(flowChunks(plan), options, 'flowAsync');
+}
+
+/**
+ * The vector field of one layer at every point: out_i = W relu(A x_i + b).
+ * `layer` needs d and p: pass them, or a layer of Controls together with controls.d/width.
+ */
+export function field(layer: Layer, X: PointsLike, out?: Float64Array, shape?: { d: number; width: number }): PointCloud {
+  const cloud = asCloud(X, 'X');
+  const d = shape?.d ?? cloud.d;
+  const p = shape?.width ?? layer?.b?.length;
+  checkCount('layer.b.length (width)', p, 1);
+  const L = checkLayer(layer, d, p, 'layer');
+  if (cloud.d !== d) throw new ShapeMismatchError('X', `dimension ${cloud.d}`, `dimension ${d}`);
+  const n = cloud.n;
+  if (out !== undefined && (!(out instanceof Float64Array) || out.length < n * d)) {
+    throw new ShapeMismatchError('out', out, `a Float64Array of at least n·d = ${n * d} entries`);
+  }
+  const result = out ?? new Float64Array(n * d);
+  const rt = wasmRuntime('field');
+  if (!rt) {
+    reluFieldJS(cloud.data, n, d, L.W, L.A, L.b, p, result);
+  } else {
+    const k = rt.exports as unknown as FieldKernels;
+    withArena(rt, () => {
+      const a = rt.arena;
+      const px = a.pushF64(cloud.data, 'X');
+      const pw = a.pushF64(L.W), pa = a.pushF64(L.A), pb = a.pushF64(L.b);
+      const po = a.allocF64(n * d, 'out');
+      const ps = a.alloc(k.fieldScratchBytes(d));
+      k.reluField(px, n, d, pw, pa, pb, p, po, ps);
+      result.set(a.f64.subarray(po >>> 3, (po >>> 3) + n * d));
+    });
+  }
+  return { n, d, data: result.length === n * d ? result : result.subarray(0, n * d) };
+}
+
+interface FlowPlan {
+  controls: Controls;
+  cloud: PointCloud;
+  method: FlowMethod;
+  steps: number;
+  every: number;
+  traj: Float64Array | null;
+  times: Float64Array | null;
+  frames: number;
+  out: Float64Array;
+  rt: WasmRuntime | null;
+  chunk: number;
+}
+
+function planFlow(controlsIn: Controls, X: PointsLike, options: FlowOptions, fn: string): FlowPlan {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object');
+  const controls = asControls(controlsIn);
+  const cloud = asCloud(X, 'X', { d: controls.d });
+  const method = checkOneOf('options.method', options.method ?? 'rk4', FLOW_METHODS);
+  const steps = checkCount('options.stepsPerLayer', options.stepsPerLayer ?? DEFAULT_STEPS_PER_LAYER, 1, 1 << 24);
+  const n = cloud.n, d = cloud.d;
+  let every = 1;
+  let traj: Float64Array | null = null;
+  let times: Float64Array | null = null;
+  let frames = 0;
+  if (options.trajectory) {
+    const t = options.trajectory === true ? {} : options.trajectory;
+    every = checkCount('options.trajectory.every', t.every ?? 1, 1);
+    frames = trajectoryFrames(controls.layers.length, steps, every);
+    const need = frames * n * d;
+    if (t.buffer !== undefined) {
+      if (!(t.buffer instanceof Float64Array) || t.buffer.length < need) {
+        throw new ShapeMismatchError('options.trajectory.buffer', t.buffer, `a Float64Array of at least frames·n·d = ${frames}·${n}·${d} = ${need} entries`);
+      }
+      traj = t.buffer;
+    } else {
+      if (need > 2 ** 31) {
+        throw new InvalidArgumentError('options.trajectory', `${frames} frames of ${n}×${d}`, 'at most 2^31 recorded values', 'record fewer frames with a larger `every`');
+      }
+      traj = new Float64Array(need);
+    }
+    times = new Float64Array(frames);
+    let t0 = 0;
+    let g = 0;
+    for (const layer of controls.layers) {
+      const h = layer.duration / steps;
+      for (let s = 1; s <= steps; s++) {
+        g++;
+        if (g % every === 0) times[g / every] = s === steps ? t0 + layer.duration : t0 + s * h;
+      }
+      t0 += layer.duration;
+    }
+    traj.set(cloud.data, 0);
+  }
+  if (options.out !== undefined && (!(options.out instanceof Float64Array) || options.out.length < n * d)) {
+    throw new ShapeMismatchError('options.out', options.out, `a Float64Array of at least n·d = ${n * d} entries`);
+  }
+  const out = options.out ?? new Float64Array(n * d);
+  const rt = wasmRuntime(fn);
+  // ~4·10^6 multiply–adds per unit of work: a few milliseconds between progress reports.
+  const work = Math.max(1, controls.layers.length * (method === 'exact' ? 200 : steps * 4) * controls.width * (d + 1));
+  const chunk = Math.max(64, Math.min(n, Math.ceil(4e6 / work / 8) * 8));
+  return { controls, cloud, method, steps, every, traj, times, frames, out, rt, chunk };
+}
+
+function* flowChunks(plan: FlowPlan): Generator<number, FlowResult> {
+  const { controls, cloud, method, steps, every, traj, out, rt, chunk } = plan;
+  const n = cloud.n, d = cloud.d, p = controls.width;
+  if (out !== cloud.data) out.set(cloud.data.subarray(0, n * d));
+  for (let i0 = 0; i0 < n; i0 += chunk) {
+    const m = Math.min(chunk, n - i0);
+    if (method === 'exact') exactChunk(plan, i0, m);
+    else if (rt) wasmChunk(plan, rt, i0, m);
+    else jsChunk(plan, i0, m);
+    checkFiniteResult(out, i0 * d, m * d, d, method, controls);
+    yield (i0 + m) / n;
+  }
+  const result: FlowResult = { n, d, data: out.length === n * d ? out : out.subarray(0, n * d), method };
+  if (traj) {
+    (result as { trajectory?: Trajectory }).trajectory = { frames: plan.frames, n, d, times: plan.times!, data: traj };
+  }
+  void steps;
+  void every;
+  return result;
+}
+
+function jsChunk(plan: FlowPlan, i0: number, m: number): void {
+  const { controls, method, steps, every, traj, out, cloud } = plan;
+  const d = cloud.d, p = controls.width, n = cloud.n;
+  const x = out.subarray(i0 * d, (i0 + m) * d);
+  const local = traj ? new Float64Array(plan.frames * m * d) : null;
+  let offset = 0;
+  const kernel = method === 'rk4' ? rk4LayerJS : eulerLayerJS;
+  for (const L of controls.layers) {
+    kernel(x, m, d, L.W, L.A, L.b, p, L.duration / steps, steps, local, every, offset);
+    offset += steps;
+  }
+  if (local && traj) scatterFrames(local, traj, plan.frames, m, n, d, i0);
+}
+
+function wasmChunk(plan: FlowPlan, rt: WasmRuntime, i0: number, m: number): void {
+  const { controls, method, steps, every, traj, out, cloud } = plan;
+  const d = cloud.d, p = controls.width, n = cloud.n;
+  const k = rt.exports as unknown as FieldKernels;
+  withArena(rt, () => {
+    const a = rt.arena;
+    const px = a.pushF64(out.subarray(i0 * d, (i0 + m) * d), 'X');
+    const ps = a.alloc(method === 'rk4' ? k.rk4ScratchBytes(d) : k.eulerScratchBytes(d));
+    const pt = traj ? a.allocF64(plan.frames * m * d, 'trajectory') : 0;
+    const run = method === 'rk4' ? k.rk4Layer : k.eulerLayer;
+    let offset = 0;
+    for (const L of controls.layers) {
+      const mark = a.mark();
+      const pw = a.pushF64(L.W), pa = a.pushF64(L.A), pb = a.pushF64(L.b);
+      run(px, m, d, pw, pa, pb, p, L.duration / steps, steps, ps, pt, every, offset);
+      a.release(mark);
+      offset += steps;
+    }
+    const f64 = a.f64;
+    out.set(f64.subarray(px >>> 3, (px >>> 3) + m * d), i0 * d);
+    if (traj) scatterFrames(f64.subarray(pt >>> 3, (pt >>> 3) + plan.frames * m * d), traj, plan.frames, m, n, d, i0);
+  });
+}
+
+function exactChunk(plan: FlowPlan, i0: number, m: number): void {
+  const { controls, steps, every, traj, out, cloud } = plan;
+  const d = cloud.d, p = controls.width, n = cloud.n;
+  const frameStride = n * d;
+  // Per layer: the sample times (within the layer) of the frames that fall inside it.
+  const layerSamples: { times: Float64Array; firstFrame: number }[] = [];
+  if (traj) {
+    let g = 0;
+    for (const L of controls.layers) {
+      const ts: number[] = [];
+      let first = -1;
+      for (let s = 1; s <= steps; s++) {
+        g++;
+        if (g % every === 0) {
+          if (first < 0) first = g / every;
+          ts.push(s === steps ? L.duration : (s * L.duration) / steps);
+        }
+      }
+      layerSamples.push({ times: Float64Array.from(ts), firstFrame: first });
+    }
+  }
+  for (let i = i0; i < i0 + m; i++) {
+    controls.layers.forEach((L, li) => {
+      const sm = traj ? layerSamples[li] : null;
+      if (sm && sm.times.length > 0 && traj) {
+        exactLayerPoint(out, i * d, d, L, p, sm.times, traj, sm.firstFrame * frameStride + i * d, frameStride);
+      } else {
+        exactLayerPoint(out, i * d, d, L, p, null, null, 0, 0);
+      }
+    });
+  }
+}
+
+function scatterFrames(local: Float64Array, traj: Float64Array, frames: number, m: number, n: number, d: number, i0: number): void {
+  // Frame 0 (initial state) is already in place; frames ≥ 1 come from the chunk's buffer.
+  for (let f = 1; f < frames; f++) {
+    traj.set(local.subarray(f * m * d, (f + 1) * m * d), (f * n + i0) * d);
+  }
+}
+
+function checkFiniteResult(x: Float64Array, start: number, count: number, d: number, method: FlowMethod, controls: Controls): void {
+  for (let j = start; j < start + count; j++) {
+    if (!Number.isFinite(x[j])) {
+      const i = Math.floor(j / d);
+      throw new FlowsteerError(
+        'NON_FINITE',
+        `the ${method} flow overflowed: point ${i} became ${x[j]} (controls of ${controls.layers.length} layers, T = ${controls.T}); ` +
+          `the field grows too fast for these durations — shorten the layers, scale W down, or use more stepsPerLayer`,
+        { parameter: 'controls', value: x[j], fix: 'shorten the layers or scale W down' },
+      );
+    }
+  }
+}
+
+/** Runs `fn` with arena memory that is released afterwards, also when fn throws. */
+export function withArena<T>(rt: WasmRuntime, fn: () => T): T {
+  const mark = rt.arena.mark();
+  try {
+    return fn();
+  } finally {
+    rt.arena.release(mark);
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * flowsteer — constructive control of neural ODEs and attention dynamics.
+ * Public surface; everything else is internal.
+ */
+export { init, backend, simdSupported, type Backend, type InitOptions } from './runtime/loader.js';
+export * from './errors.js';
+export { points, toRows, type PointCloud, type PointsLike, type Controls, type Layer, type LayerLike } from './types.js';
+export { makeControls } from './validate.js';
+export { controlsToJSON, controlsFromJSON, CONTROLS_FORMAT, type ControlsFromJSONOptions } from './json.js';
+export { createRng, type Rng } from './rng.js';
+export {
+  flow,
+  flowAsync,
+  field,
+  trajectoryFrames,
+  DEFAULT_STEPS_PER_LAYER,
+  type FlowMethod,
+  type FlowOptions,
+  type FlowResult,
+  type Trajectory,
+  type TrajectoryOptions,
+} from './flow/flow.js';
+export type { ProgressOptions } from './flow/progress.js';

@@ -1,0 +1,91 @@
+/**
+ * Seeded pseudo-random numbers, reproducible bit for bit on every engine: xoshiro128**
+ * (Blackman & Vigna) on 32-bit integer arithmetic, seeded through splitmix32. Doubles carry
+ * 53 random bits; normals come from the Marsaglia polar method.
+ */
+import { InvalidArgumentError } from './errors.js';
+
+export interface Rng {
+  /** Uniform in [0, 1). */
+  uniform(): number;
+  /** Standard normal. */
+  normal(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+  /** A random unit vector in R^d. */
+  unitVector(d: number): Float64Array;
+}
+
+export function checkSeed(seed: unknown, name = 'seed'): number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new InvalidArgumentError(name, seed, 'an integer in [0, 2^32)');
+  }
+  return seed;
+}
+
+export function createRng(seed = 0): Rng {
+  checkSeed(seed);
+  let x = seed >>> 0;
+  const split = (): number => {
+    x = (x + 0x9e3779b9) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let s0 = split(), s1 = split(), s2 = split(), s3 = split();
+  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+  const next = (): number => {
+    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 11);
+    return r;
+  };
+  let spare: number | null = null;
+  const uniform = (): number => ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992;
+  return {
+    uniform,
+    normal(): number {
+      if (spare !== null) {
+        const s = spare;
+        spare = null;
+        return s;
+      }
+      let u: number, v: number, s: number;
+      do {
+        u = 2 * uniform() - 1;
+        v = 2 * uniform() - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      spare = v * f;
+      return u * f;
+    },
+    int(n: number): number {
+      return Math.floor(uniform() * n);
+    },
+    unitVector(d: number): Float64Array {
+      const v = new Float64Array(d);
+      let norm = 0;
+      while (norm === 0) {
+        norm = 0;
+        for (let k = 0; k < d; k++) {
+          v[k] = this.normal();
+          norm += v[k] * v[k];
+        }
+      }
+      norm = Math.sqrt(norm);
+      for (let k = 0; k < d; k++) v[k] /= norm;
+      return v;
+    },
+  };
+}
+
+function rotl(v: number, k: number): number {
+  return ((v << k) | (v >>> (32 - k))) >>> 0;
+}

@@ -1,0 +1,127 @@
+/**
+ * Input checks at the TypeScript edge. Kernels trust their inputs; everything public goes
+ * through here first (STYLE.md, habit 5).
+ */
+import { InvalidArgumentError, NonFiniteError, ShapeMismatchError } from './errors.js';
+import { points, type Controls, type Layer, type LayerLike, type PointCloud, type PointsLike } from './types.js';
+
+export function isPointCloud(x: unknown): x is PointCloud {
+  return typeof x === 'object' && x !== null && 'data' in x && (x as PointCloud).data instanceof Float64Array && 'n' in x && 'd' in x;
+}
+
+/** Accepts a PointCloud or number[][]; checks shape, sizes and finiteness. Does not copy a PointCloud. */
+export function asCloud(x: PointsLike, name: string, opts: { d?: number; minPoints?: number } = {}): PointCloud {
+  let cloud: PointCloud;
+  if (Array.isArray(x)) {
+    cloud = points(x, name);
+  } else if (isPointCloud(x)) {
+    checkCount(`${name}.n`, x.n, 0);
+    checkCount(`${name}.d`, x.d, 1);
+    if (x.data.length !== x.n * x.d) {
+      throw new ShapeMismatchError(`${name}.data`, x.data, `length n·d = ${x.n}·${x.d} = ${x.n * x.d}`, 'make data.length equal n*d');
+    }
+    checkFinite(x.data, `${name}.data`, x.d);
+    cloud = x;
+  } else {
+    throw new InvalidArgumentError(name, x, 'a PointCloud {n, d, data: Float64Array} or an array of rows number[][]');
+  }
+  if (opts.d !== undefined && cloud.d !== opts.d) {
+    throw new ShapeMismatchError(name, `points of dimension ${cloud.d}`, `dimension ${opts.d}`, 'use points of the same dimension as the controls / the other cloud');
+  }
+  if (opts.minPoints !== undefined && cloud.n < opts.minPoints) {
+    throw new InvalidArgumentError(`${name}.n`, cloud.n, `at least ${opts.minPoints}`, 'pass more points');
+  }
+  return cloud;
+}
+
+export function checkFinite(a: ArrayLike<number>, name: string, rowLength?: number): void {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (!Number.isFinite(v)) {
+      const where = rowLength ? `row ${Math.floor(i / rowLength)}, coordinate ${i % rowLength}` : undefined;
+      throw new NonFiniteError(name, i, v, where);
+    }
+  }
+}
+
+export function checkCount(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
+    throw new InvalidArgumentError(name, v, range);
+  }
+  return v;
+}
+
+export function checkPositive(name: string, v: unknown, fix?: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new InvalidArgumentError(name, v, 'a finite number > 0', fix);
+  return v;
+}
+
+export function checkNumber(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError(name, v, 'a finite number');
+  return v;
+}
+
+export function checkOneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
+  if (typeof v !== 'string' || !allowed.includes(v as T)) {
+    throw new InvalidArgumentError(name, v, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  }
+  return v as T;
+}
+
+function toF64(name: string, a: unknown, length: number, what: string): Float64Array {
+  if (!(Array.isArray(a) || ArrayBuffer.isView(a)) || typeof (a as ArrayLike<number>).length !== 'number') {
+    throw new InvalidArgumentError(name, a, `an array of ${length} numbers (${what})`);
+  }
+  const arr = a as ArrayLike<number>;
+  if (arr.length !== length) throw new ShapeMismatchError(name, `length ${arr.length}`, `length ${length} (${what})`);
+  const out = a instanceof Float64Array ? a : Float64Array.from(arr);
+  for (let i = 0; i < length; i++) {
+    if (typeof arr[i] !== 'number') throw new InvalidArgumentError(`${name}[${i}]`, arr[i], 'a number');
+  }
+  checkFinite(out, name);
+  return out;
+}
+
+/** Validates one layer against (d, p) and returns it with Float64Array storage. */
+export function checkLayer(l: LayerLike, d: number, p: number, name: string): Layer {
+  if (typeof l !== 'object' || l === null) throw new InvalidArgumentError(name, l, 'a layer {duration, W, A, b}');
+  const duration = l.duration;
+  if (typeof duration !== 'number' || !Number.isFinite(duration) || duration <= 0) {
+    throw new InvalidArgumentError(`${name}.duration`, duration, 'a finite number > 0', 'every layer must last a positive time');
+  }
+  return {
+    duration,
+    W: toF64(`${name}.W`, l.W, d * p, `d×p = ${d}×${p}, row-major`),
+    A: toF64(`${name}.A`, l.A, p * d, `p×d = ${p}×${d}, row-major`),
+    b: toF64(`${name}.b`, l.b, p, `p = ${p}`),
+  };
+}
+
+/**
+ * Builds validated Controls. `d` and `width` are checked against every layer; `T` and
+ * `switches` are derived (Σ durations, layers − 1).
+ */
+export function makeControls(spec: { d: number; width: number; layers: readonly LayerLike[]; meta?: Record<string, unknown> }, name = 'controls'): Controls {
+  if (typeof spec !== 'object' || spec === null) throw new InvalidArgumentError(name, spec, 'an object {d, width, layers}');
+  const d = checkCount(`${name}.d`, spec.d, 1);
+  const width = checkCount(`${name}.width`, spec.width, 1, 1 << 20);
+  if (!Array.isArray(spec.layers) || spec.layers.length === 0) {
+    throw new InvalidArgumentError(`${name}.layers`, spec.layers, 'a non-empty array of layers', 'controls need at least one layer');
+  }
+  const layers = spec.layers.map((l, k) => checkLayer(l, d, width, `${name}.layers[${k}]`));
+  let T = 0;
+  for (const l of layers) T += l.duration;
+  const out: Controls = { d, width, T, layers, switches: layers.length - 1, ...(spec.meta ? { meta: spec.meta } : {}) };
+  return out;
+}
+
+/** Re-validates something the caller passes as Controls (it may be hand-made). */
+export function asControls(c: Controls, name = 'controls'): Controls {
+  if (typeof c !== 'object' || c === null) throw new InvalidArgumentError(name, c, 'Controls {d, width, T, layers}');
+  const checked = makeControls(c, name);
+  if (typeof c.T === 'number' && Math.abs(c.T - checked.T) > 1e-9 * Math.max(1, checked.T)) {
+    throw new ShapeMismatchError(`${name}.T`, c.T, `the sum of the layer durations (${checked.T})`, 'omit T or make it equal Σ durations');
+  }
+  return checked;
+}
