@@ -1,0 +1,5 @@
+/** Demo sections, in the order `flowsteer demo` runs them. Each capability adds its own. */
+import type { DemoSection } from './context.js';
+import { flowSection } from './flow.js';
+
+export const demoSections: DemoSection[] = [flowSection];
