@@ -1,0 +1,70 @@
+// Builds the playground and the browser benchmark page into web/dist/ (git-ignored):
+//   index.html, styles.css, main.js (UI), worker.js (all computation, in a module Web Worker),
+//   bench.html + bench.js (workloads of web/bench-workloads.ts in the browser),
+//   kernel-hashes.js (the Node-vs-browser bit-identity workload, takes the library as an argument),
+//   flowsteer.wasm + flowsteer.debug.wasm (copied from build/; fetched next to worker.js).
+// Everything is bundled by esbuild; nothing is loaded from a CDN, and nothing needs eval or
+// new Function, so the pages run under the strict Content-Security-Policy of web/index.html.
+// Usage: `node scripts/build-web.mjs` (or `npm run build:web`); `buildWeb()` for scripts/tests.
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'web', 'dist');
+
+// In web/dist the .wasm files sit next to the bundles.
+const wasmNextToBundle = {
+  name: 'wasm-source',
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]runtime[\\/]wasm-source\.ts$/ }, () => ({
+      contents: `export const WASM_FILES = { release: 'flowsteer.wasm', debug: 'flowsteer.debug.wasm' };
+export function defaultWasmSource(variant) { return new URL('./' + WASM_FILES[variant], import.meta.url); }`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** Builds build/*.wasm first when they are missing (a fresh clone that ran only `npm ci`). */
+export function ensureWasm() {
+  if (!existsSync(join(root, 'build', 'flowsteer.wasm')) || !existsSync(join(root, 'build', 'flowsteer.debug.wasm'))) {
+    execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs')], { stdio: 'inherit', cwd: root });
+  }
+}
+
+/** Builds the package bundles (build/browser, build/inline) when they are missing. */
+export function ensurePackageBundles() {
+  ensureWasm();
+  if (!existsSync(join(root, 'build', 'browser', 'index.js')) || !existsSync(join(root, 'build', 'inline', 'index.js'))) {
+    execFileSync(process.execPath, [join(root, 'scripts', 'build-js.mjs')], { stdio: 'inherit', cwd: root });
+  }
+}
+
+export async function buildWeb({ minify = true } = {}) {
+  ensureWasm();
+  mkdirSync(dist, { recursive: true });
+  const common = {
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: true,
+    minify,
+    logLevel: 'warning',
+    legalComments: 'none',
+    plugins: [wasmNextToBundle],
+  };
+  await Promise.all([
+    build({ ...common, entryPoints: { main: join(root, 'web/main.ts'), worker: join(root, 'web/worker.ts'), bench: join(root, 'web/bench.ts'), 'kernel-hashes': join(root, 'web/kernel-hashes.ts') }, outdir: dist }),
+  ]);
+  for (const f of ['index.html', 'bench.html', 'styles.css']) copyFileSync(join(root, 'web', f), join(dist, f));
+  for (const f of ['flowsteer.wasm', 'flowsteer.debug.wasm']) copyFileSync(join(root, 'build', f), join(dist, f));
+  return dist;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await buildWeb({ minify: !process.argv.includes('--no-minify') });
+  console.log('build-web: web/dist (index.html, bench.html, main.js, worker.js, bench.js, kernel-hashes.js, *.wasm)');
+}

@@ -1,0 +1,81 @@
+/**
+ * Messages between the page (web/main.ts) and the worker (web/worker.ts). All computation
+ * happens in the worker; large arrays travel as transferable typed arrays (no copies).
+ */
+
+/** The data on the canvas, 2-D, row-major. */
+export interface DataMessage {
+  points: Float64Array;
+  targets: Float64Array | null;
+  labels: Int32Array | null;
+  classes: number;
+}
+
+export type JobName = 'flow';
+
+export interface JobParams {
+  /** 'flow': the controls to integrate (JSON of controlsToJSON). */
+  controlsJSON?: string;
+  method?: 'rk4' | 'euler' | 'exact';
+  stepsPerLayer?: number;
+}
+
+export type ToWorker =
+  | { type: 'run'; id: number; job: JobName; data: DataMessage; params: JobParams }
+  | { type: 'cancel'; id: number }
+  | { type: 'import'; id: number; text: string };
+
+export interface Metric {
+  key: string;
+  label: string;
+  value: number | string;
+}
+
+export interface LayerInfo {
+  duration: number;
+  W: Float64Array;
+  A: Float64Array;
+  b: Float64Array;
+}
+
+export interface RunResult {
+  type: 'result';
+  id: number;
+  job: JobName;
+  n: number;
+  /** Recorded frames and their times. positions: frames × n × 2 (float32: enough for pixels). */
+  frames: number;
+  times: Float64Array;
+  positions: Float32Array;
+  /** Index of the layer acting on (times[f], times[f+1]] for every frame f (last frame: last layer). */
+  frameLayer: Int32Array | null;
+  layers: LayerInfo[] | null;
+  width: number;
+  controlsJSON: string | null;
+  metrics: Metric[];
+  /** When the worker computes them: per-frame leader flags (frames × n, 1 = leader). */
+  leaders: Uint8Array | null;
+  elapsedMs: number;
+}
+
+export type FromWorker =
+  | { type: 'ready'; backend: string; jobs: JobName[] }
+  | { type: 'progress'; id: number; fraction: number; stage: string }
+  | RunResult
+  | { type: 'imported'; id: number; controlsJSON: string; d: number; width: number; layers: number; T: number }
+  | { type: 'error'; id: number; name: string; message: string }
+  | { type: 'cancelled'; id: number };
+
+/** Limits on imported controls (the file is untrusted). */
+export const IMPORT_LIMITS = {
+  /** Bytes of the file, checked on the page before reading it. */
+  maxBytes: 8 * 2 ** 20,
+  /** Parameters in all layers together (controlsFromJSON's maxParameters). */
+  maxParameters: 2_000_000,
+  /** The worker must answer an import within this many ms, or it is restarted. */
+  timeoutMs: 10_000,
+};
+
+/** Recorded frames are capped so that frames × n × 2 stays within this many values. */
+export const MAX_FRAME_VALUES = 8_000_000;
+export const MAX_FRAMES = 400;

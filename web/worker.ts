@@ -1,0 +1,188 @@
+/**
+ * The playground's worker: every computation runs here, so the page never freezes.
+ * One job at a time; a new `run` cancels the previous one. Long jobs report progress and
+ * stop at the next chunk boundary when cancelled (AbortSignal through flowAsync).
+ *
+ * Jobs (a name → function registry, extended as controllers land in src/index.ts):
+ *   flow   integrate the given controls (imported or constructed before) on the points
+ */
+import {
+  AbortError,
+  controlsFromJSON,
+  controlsToJSON,
+  flowAsync,
+  init,
+  type Controls,
+  type FlowResult,
+} from '../src/index.js';
+import {
+  IMPORT_LIMITS,
+  MAX_FRAMES,
+  MAX_FRAME_VALUES,
+  type DataMessage,
+  type FromWorker,
+  type JobName,
+  type JobParams,
+  type LayerInfo,
+  type Metric,
+  type RunResult,
+  type ToWorker,
+} from './protocol.js';
+
+const scope = self as unknown as { postMessage(m: FromWorker, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<ToWorker>) => void) | null };
+const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+
+interface JobContext {
+  id: number;
+  data: DataMessage;
+  params: JobParams;
+  signal: AbortSignal;
+  progress(fraction: number, stage: string): void;
+}
+type Job = (ctx: JobContext) => Promise<Omit<RunResult, 'type' | 'id' | 'job' | 'elapsedMs'>>;
+
+const JOBS: Record<JobName, Job> = {
+  flow: async (ctx) => {
+    if (!ctx.params.controlsJSON) throw new Error('no controls loaded: construct or import controls first');
+    const controls = controlsFromJSON(ctx.params.controlsJSON, { maxParameters: IMPORT_LIMITS.maxParameters });
+    const metrics: Metric[] = controlMetrics(controls);
+    const result = await flowRecorded(controls, ctx, 'integrating');
+    metrics.push(...targetMetrics(result, ctx.data));
+    return packFlow(controls, result, metrics);
+  },
+};
+
+/** Runs flowAsync recording at most MAX_FRAMES frames (and MAX_FRAME_VALUES values). */
+async function flowRecorded(controls: Controls, ctx: JobContext, stage: string): Promise<FlowResult> {
+  const n = ctx.data.points.length / 2;
+  const steps = ctx.params.stepsPerLayer ?? 100;
+  const total = controls.layers.length * steps;
+  const maxFrames = Math.max(2, Math.min(MAX_FRAMES, Math.floor(MAX_FRAME_VALUES / (n * 2))));
+  const every = Math.max(1, Math.ceil(total / (maxFrames - 1)));
+  return flowAsync(controls, { n, d: 2, data: ctx.data.points }, {
+    method: ctx.params.method ?? 'rk4',
+    stepsPerLayer: steps,
+    trajectory: { every },
+    signal: ctx.signal,
+    onProgress: (f) => ctx.progress(f, stage),
+  });
+}
+
+function controlMetrics(c: Controls): Metric[] {
+  return [
+    { key: 'switches', label: 'switches L', value: c.switches },
+    { key: 'width', label: 'width p', value: c.width },
+    { key: 'T', label: 'time horizon T', value: c.T },
+  ];
+}
+
+/** Max Euclidean distance ‖x_i(T) − y_i‖ to the paired targets, when there are targets. */
+function targetMetrics(r: FlowResult, data: DataMessage): Metric[] {
+  if (!data.targets || data.targets.length !== r.data.length) return [];
+  let max = 0;
+  let sum = 0;
+  for (let i = 0; i < r.n; i++) {
+    const dx = r.data[2 * i] - data.targets[2 * i], dy = r.data[2 * i + 1] - data.targets[2 * i + 1];
+    const e = Math.hypot(dx, dy);
+    if (e > max) max = e;
+    sum += e;
+  }
+  return [
+    { key: 'maxError', label: 'max error ‖x(T) − y‖', value: max },
+    { key: 'meanError', label: 'mean error', value: sum / r.n },
+  ];
+}
+
+function packFlow(controls: Controls, r: FlowResult, metrics: Metric[]): Omit<RunResult, 'type' | 'id' | 'job' | 'elapsedMs'> {
+  const tr = r.trajectory!;
+  const positions = new Float32Array(tr.frames * r.n * 2);
+  for (let j = 0; j < positions.length; j++) positions[j] = tr.data[j];
+  // Layer k acts on (t_k, t_{k+1}]; a frame at time t shows the state reached so far, and the
+  // layer drawn with it is the one acting from it onwards.
+  const ends: number[] = [];
+  let t = 0;
+  for (const L of controls.layers) ends.push((t += L.duration));
+  const frameLayer = new Int32Array(tr.frames);
+  let k = 0;
+  for (let f = 0; f < tr.frames; f++) {
+    while (k < ends.length - 1 && tr.times[f] >= ends[k] - 1e-12 * controls.T) k++;
+    frameLayer[f] = k;
+  }
+  const layers: LayerInfo[] = controls.layers.map((L) => ({ duration: L.duration, W: L.W.slice(), A: L.A.slice(), b: L.b.slice() }));
+  return {
+    n: r.n,
+    frames: tr.frames,
+    times: tr.times,
+    positions,
+    frameLayer,
+    layers,
+    width: controls.width,
+    controlsJSON: controlsToJSON(controls),
+    metrics,
+    leaders: null,
+  };
+}
+
+let running: { id: number; abort: AbortController } | null = null;
+const ready = init();
+
+scope.onmessage = (e: MessageEvent<ToWorker>) => {
+  const msg = e.data;
+  if (msg.type === 'cancel') {
+    if (running && running.id === msg.id) running.abort.abort();
+    return;
+  }
+  if (msg.type === 'import') {
+    try {
+      const c = controlsFromJSON(msg.text, { maxLength: IMPORT_LIMITS.maxBytes, maxParameters: IMPORT_LIMITS.maxParameters });
+      if (c.d !== 2) throw new RangeError(`the playground draws the plane: controls.d must be 2, got ${c.d}`);
+      post({ type: 'imported', id: msg.id, controlsJSON: controlsToJSON(c), d: c.d, width: c.width, layers: c.layers.length, T: c.T });
+    } catch (err) {
+      post({ type: 'error', id: msg.id, name: (err as Error).name, message: (err as Error).message });
+    }
+    return;
+  }
+  if (msg.type === 'run') void run(msg);
+};
+
+async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+  running?.abort.abort();
+  const abort = new AbortController();
+  const me = { id: msg.id, abort };
+  running = me;
+  const t0 = performance.now();
+  let lastPost = 0;
+  try {
+    await ready;
+    const job = JOBS[msg.job];
+    if (!job) throw new Error(`unknown job ${msg.job}`);
+    const out = await job({
+      id: msg.id,
+      data: msg.data,
+      params: msg.params,
+      signal: abort.signal,
+      progress(fraction, stage) {
+        const now = performance.now();
+        if (now - lastPost > 50 || fraction >= 1) {
+          lastPost = now;
+          post({ type: 'progress', id: msg.id, fraction, stage });
+        }
+      },
+    });
+    const result: RunResult = { type: 'result', id: msg.id, job: msg.job, elapsedMs: performance.now() - t0, ...out };
+    const transfer: Transferable[] = [result.positions.buffer, result.times.buffer];
+    if (result.frameLayer) transfer.push(result.frameLayer.buffer);
+    if (result.leaders) transfer.push(result.leaders.buffer);
+    post(result, transfer);
+  } catch (err) {
+    if (err instanceof AbortError || abort.signal.aborted) post({ type: 'cancelled', id: msg.id });
+    else post({ type: 'error', id: msg.id, name: (err as Error).name, message: (err as Error).message });
+  } finally {
+    if (running === me) running = null;
+  }
+}
+
+void ready.then(
+  (backend) => post({ type: 'ready', backend, jobs: Object.keys(JOBS) as JobName[] }),
+  (err) => post({ type: 'error', id: -1, name: (err as Error).name, message: `the kernels did not load: ${(err as Error).message}` }),
+);
