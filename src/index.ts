@@ -21,3 +21,13 @@ export {
   type TrajectoryOptions,
 } from './flow/flow.js';
 export type { ProgressOptions } from './flow/progress.js';
+export {
+  transportToUniform,
+  transport,
+  uniformTransportLayers,
+  uniformTransportResolution,
+  type TransportToUniformOptions,
+  type TransportOptions,
+  type UniformTransport,
+  type MeasureTransport,
+} from './controllers/transport.js';
