@@ -7,7 +7,7 @@
 // new Function, so the pages run under the strict Content-Security-Policy of web/index.html.
 // Usage: `node scripts/build-web.mjs` (or `npm run build:web`); `buildWeb()` for scripts/tests.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,10 +34,21 @@ export function ensureWasm() {
   }
 }
 
-/** Builds the package bundles (build/browser, build/inline) when they are missing. */
+function newestMtime(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds the package bundles (build/browser, build/inline) when they are missing or older than src/ or the .wasm. */
 export function ensurePackageBundles() {
   ensureWasm();
-  if (!existsSync(join(root, 'build', 'browser', 'index.js')) || !existsSync(join(root, 'build', 'inline', 'index.js'))) {
+  const bundles = [join(root, 'build', 'browser', 'index.js'), join(root, 'build', 'inline', 'index.js')];
+  const inputs = Math.max(newestMtime(join(root, 'src')), statSync(join(root, 'build', 'flowsteer.wasm')).mtimeMs);
+  if (bundles.some((b) => !existsSync(b) || statSync(b).mtimeMs < inputs)) {
     execFileSync(process.execPath, [join(root, 'scripts', 'build-js.mjs')], { stdio: 'inherit', cwd: root });
   }
 }

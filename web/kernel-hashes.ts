@@ -21,17 +21,29 @@ export interface KernelHash {
   head: number[];
 }
 
+/*
+ * Inputs use only rng.uniform() (integer arithmetic), +, ×, ÷ and Math.sqrt (correctly rounded
+ * by IEEE 754): Math.log / Math.exp / Math.pow are NOT the same function in every V8 — Node 20's
+ * and Chromium 156's differ in the last bit for some arguments (so rng.normal(), which takes a
+ * logarithm, can differ too). The inputs must be identical for the outputs to say anything.
+ */
+function symmetric(rng: ReturnType<Lib['createRng']>): number {
+  return 2 * rng.uniform() - 1;
+}
+
 function randomControls(lib: Lib, seed: number, d: number, p: number, layers: number, T: number) {
   const rng = lib.createRng(seed);
   const ls = [];
   for (let l = 0; l < layers; l++) {
     const A = new Float64Array(p * d), W = new Float64Array(d * p), b = new Float64Array(p);
     for (let i = 0; i < p; i++) {
-      const u = rng.unitVector(d);
-      for (let k = 0; k < d; k++) A[i * d + k] = u[k];
-      b[i] = 0.3 * rng.normal();
+      let norm = 0;
+      for (let k = 0; k < d; k++) norm += (A[i * d + k] = symmetric(rng)) ** 2;
+      norm = Math.sqrt(norm);
+      for (let k = 0; k < d; k++) A[i * d + k] /= norm;
+      b[i] = 0.5 * symmetric(rng);
     }
-    for (let j = 0; j < d * p; j++) W[j] = rng.normal() / Math.sqrt(p);
+    for (let j = 0; j < d * p; j++) W[j] = (1.7 * symmetric(rng)) / Math.sqrt(p);
     ls.push({ duration: T / layers, W, A, b });
   }
   return lib.makeControls({ d, width: p, layers: ls });
@@ -40,7 +52,7 @@ function randomControls(lib: Lib, seed: number, d: number, p: number, layers: nu
 function randomCloud(lib: Lib, seed: number, n: number, d: number) {
   const rng = lib.createRng(seed);
   const data = new Float64Array(n * d);
-  for (let j = 0; j < data.length; j++) data[j] = rng.normal();
+  for (let j = 0; j < data.length; j++) data[j] = 2 * symmetric(rng);
   return { n, d, data };
 }
 

@@ -1,0 +1,3 @@
+export function ensureWasm(): void;
+export function ensurePackageBundles(): void;
+export function buildWeb(options?: { minify?: boolean }): Promise<string>;

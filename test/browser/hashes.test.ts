@@ -1,0 +1,77 @@
+/**
+ * Issue 6, deliverable 1: the package imports cleanly in a browser (ESM bundle fetching
+ * flowsteer.wasm next to it, and the inline bundle), and every kernel gives bit-identical
+ * results in Chromium and Node: SHA-256 of the Float64Array outputs of the same seeded
+ * workloads (web/kernel-hashes.ts) must match, for the WASM SIMD kernels and the TS twins.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildWeb, ensurePackageBundles } from '../../scripts/build-web.mjs';
+import { serve } from '../../scripts/serve-web.mjs';
+import { kernelHashes, type KernelHash, type Lib } from '../../web/kernel-hashes.js';
+import { launchChromium, type Launched } from './chromium.js';
+
+const root = join(import.meta.dirname, '..', '..');
+let chromium: Launched | null = null;
+let skipWhy = '';
+let server: Awaited<ReturnType<typeof serve>>;
+let nodeHashes: KernelHash[];
+
+beforeAll(async () => {
+  ensurePackageBundles();
+  await buildWeb();
+  // Node runs the package's Node bundle, built by the same build-js run as the browser bundles
+  // (src/ itself may be mid-edit; the bundles are one consistent snapshot).
+  const lib = (await import(pathToFileURL(join(root, 'build', 'node', 'index.js')).href)) as Lib;
+  nodeHashes = await kernelHashes(lib);
+  server = await serve({ root });
+  const l = await launchChromium();
+  if (typeof l === 'string') skipWhy = l;
+  else chromium = l;
+}, 120_000);
+
+afterAll(async () => {
+  await chromium?.close();
+  await server?.close();
+});
+
+async function browserHashes(bundle: string): Promise<{ hashes: KernelHash[]; errors: string[] }> {
+  const page = await chromium!.browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  // Any page of the origin will do; the bench page starts nothing without ?auto.
+  await page.goto(`${server.url}web/dist/bench.html`);
+  // A string, not a function: vitest would rewrite import() inside a function it compiled.
+  const hashes = await page.evaluate(
+    `(async () => { const l = await import(${JSON.stringify(bundle)}); const h = await import('/web/dist/kernel-hashes.js'); return h.kernelHashes(l); })()`,
+  );
+  await page.close();
+  return { hashes: hashes as KernelHash[], errors };
+}
+
+describe('kernels in Chromium vs Node', () => {
+  it('Node computes the workloads of every kernel (field, rk4, euler, exact) on both backends', (ctx) => {
+    const names = new Set(nodeHashes.map((h) => h.name.split(' ')[0]));
+    expect([...names].sort()).toEqual(expect.arrayContaining(['field', 'flow/euler', 'flow/exact', 'flow/rk4']));
+    expect(new Set(nodeHashes.map((h) => h.backend))).toEqual(new Set(['wasm-simd', 'js']));
+    void ctx;
+  });
+
+  for (const bundle of ['/build/browser/index.js', '/build/inline/index.js']) {
+    it(`${bundle}: imports in Chromium and gives bit-identical outputs`, async (ctx) => {
+      if (!chromium) return ctx.skip(skipWhy);
+      const { hashes, errors } = await browserHashes(bundle);
+      expect(errors).toEqual([]);
+      expect(hashes.length).toBe(nodeHashes.length);
+      // The browser really ran WASM SIMD (not a silent fallback to the twins).
+      expect(hashes.filter((h) => h.backend === 'wasm-simd').length).toBe(nodeHashes.filter((h) => h.backend === 'wasm-simd').length);
+      const mismatches = hashes
+        .map((h, i) => ({ h, n: nodeHashes[i] }))
+        .filter(({ h, n }) => h.name !== n.name || h.backend !== n.backend || h.sha256 !== n.sha256 || h.length !== n.length)
+        .map(({ h, n }) => `${n.backend} ${n.name}: node ${n.sha256.slice(0, 12)} [${n.head.join(', ')}] vs chromium ${h.sha256.slice(0, 12)} [${h.head.join(', ')}]`);
+      expect(mismatches).toEqual([]);
+    });
+  }
+});
