@@ -2,10 +2,10 @@
 //   x ← x + h f(x), `steps` times, in place on n points (row-major n × d).
 // Same tiling, trajectory convention and twin discipline as rk4.ts (twin: src/kernels/euler.ts).
 import { checkRange } from './lib/memory';
-import { TILE, TILE_BYTES_PER_COORD, loadTile, storeTile, tileField } from './lib/relu_tile';
+import { TILE, TILE_BYTES_PER_COORD, loadTile, storeTile, tileField, tileFieldScratchBytes } from './lib/relu_tile';
 
-export function eulerScratchBytes(d: i32): i32 {
-  return 2 * d * TILE_BYTES_PER_COORD;
+export function eulerScratchBytes(d: i32, p: i32): i32 {
+  return 2 * d * TILE_BYTES_PER_COORD + tileFieldScratchBytes(p);
 }
 
 export function eulerLayer(
@@ -17,18 +17,19 @@ export function eulerLayer(
   checkRange(W, <usize>(d * p) << 3);
   checkRange(A, <usize>(d * p) << 3);
   checkRange(b, <usize>p << 3);
-  checkRange(scratch, <usize>eulerScratchBytes(d));
+  checkRange(scratch, <usize>eulerScratchBytes(d, p));
   if (traj != 0) checkRange(traj, (<usize>((stepOffset + steps) / every + 1) * <usize>(n * d)) << 3);
   const block = <usize>(d * TILE_BYTES_PER_COORD);
   const xt = scratch;
   const f = scratch + block;
+  const act = scratch + 2 * block;
   const hv = f64x2.splat(h);
   const frameBytes = <usize>(n * d) << 3;
   for (let i0 = 0; i0 < n; i0 += TILE) {
     const count = min(TILE, n - i0);
     loadTile(x, i0, count, d, xt);
     for (let s = 0; s < steps; s++) {
-      tileField(xt, f, d, W, A, b, p);
+      tileField(xt, f, d, W, A, b, p, act);
       for (let k = 0; k < d; k++) {
         const o = <usize>(k * TILE_BYTES_PER_COORD);
         for (let j: usize = 0; j < 64; j += 16) {

@@ -11,10 +11,10 @@
 // tile is written to frame g / every of traj (frames of n × d, frame 0 = initial state,
 // written by the caller).
 import { checkRange } from './lib/memory';
-import { TILE, TILE_BYTES_PER_COORD, loadTile, storeTile, tileField } from './lib/relu_tile';
+import { TILE, TILE_BYTES_PER_COORD, loadTile, storeTile, tileField, tileFieldScratchBytes } from './lib/relu_tile';
 
-export function rk4ScratchBytes(d: i32): i32 {
-  return 4 * d * TILE_BYTES_PER_COORD;
+export function rk4ScratchBytes(d: i32, p: i32): i32 {
+  return 4 * d * TILE_BYTES_PER_COORD + tileFieldScratchBytes(p);
 }
 
 @inline
@@ -38,13 +38,14 @@ export function rk4Layer(
   checkRange(W, <usize>(d * p) << 3);
   checkRange(A, <usize>(d * p) << 3);
   checkRange(b, <usize>p << 3);
-  checkRange(scratch, <usize>rk4ScratchBytes(d));
+  checkRange(scratch, <usize>rk4ScratchBytes(d, p));
   if (traj != 0) checkRange(traj, (<usize>((stepOffset + steps) / every + 1) * <usize>(n * d)) << 3);
   const block = <usize>(d * TILE_BYTES_PER_COORD);
   const xt = scratch;
   const xs = scratch + block;
   const f = scratch + 2 * block;
   const acc = scratch + 3 * block;
+  const act = scratch + 4 * block;
   const half = f64x2.splat(0.5 * h);
   const full = f64x2.splat(h);
   const sixth = f64x2.splat(h / 6.0);
@@ -55,18 +56,18 @@ export function rk4Layer(
     loadTile(x, i0, count, d, xt);
     for (let s = 0; s < steps; s++) {
       // k1
-      tileField(xt, acc, d, W, A, b, p);
+      tileField(xt, acc, d, W, A, b, p, act);
       axpyTile(xs, xt, half, acc, d);
       // k2
-      tileField(xs, f, d, W, A, b, p);
+      tileField(xs, f, d, W, A, b, p, act);
       axpyTile(acc, acc, two, f, d);
       axpyTile(xs, xt, half, f, d);
       // k3
-      tileField(xs, f, d, W, A, b, p);
+      tileField(xs, f, d, W, A, b, p, act);
       axpyTile(acc, acc, two, f, d);
       axpyTile(xs, xt, full, f, d);
       // k4
-      tileField(xs, f, d, W, A, b, p);
+      tileField(xs, f, d, W, A, b, p, act);
       for (let k = 0; k < d; k++) {
         const o = <usize>(k * TILE_BYTES_PER_COORD);
         for (let j: usize = 0; j < 64; j += 16) {

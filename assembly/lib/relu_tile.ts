@@ -13,17 +13,24 @@
 export const TILE: i32 = 8;
 export const TILE_BYTES_PER_COORD: i32 = TILE * 8;
 
-/** f ← W relu(A xs + b) for the tile at `xs` (d × TILE, SoA); `f` is d × TILE. */
+/** Bytes of scratch tileField needs besides xs and f: the activations of every neuron (p × TILE)
+ *  and the list of neurons active somewhere in the tile. */
 @inline
-export function tileField(xs: usize, f: usize, d: i32, W: usize, A: usize, b: usize, p: i32): void {
+export function tileFieldScratchBytes(p: i32): i32 {
+  return p * TILE_BYTES_PER_COORD + ((p * 4 + 15) & ~15);
+}
+
+/** f ← W relu(A xs + b) for the tile at `xs` (d × TILE, SoA); `f` is d × TILE; `act` is
+ *  tileFieldScratchBytes(p) of scratch.
+ *  Phase 1 computes every neuron's activations r_i (4 vectors) into `act` and lists the neurons
+ *  active on at least one point of the tile; phase 2 accumulates f_k over that list with the
+ *  accumulators in registers (no stores in the inner loop). A neuron inactive on the whole tile
+ *  would only add exact zeros, so skipping it leaves every sum unchanged. */
+@inline
+export function tileField(xs: usize, f: usize, d: i32, W: usize, A: usize, b: usize, p: i32, act: usize): void {
   const zero = f64x2.splat(0.0);
-  for (let k = 0; k < d; k++) {
-    const fk = f + <usize>(k * TILE_BYTES_PER_COORD);
-    v128.store(fk, zero);
-    v128.store(fk, zero, 16);
-    v128.store(fk, zero, 32);
-    v128.store(fk, zero, 48);
-  }
+  const list = act + <usize>(p * TILE_BYTES_PER_COORD);
+  let m = 0;
   for (let i = 0; i < p; i++) {
     const bi = v128.load64_splat(b + (<usize>i << 3));
     let s0 = bi, s1 = bi, s2 = bi, s3 = bi;
@@ -40,18 +47,33 @@ export function tileField(xs: usize, f: usize, d: i32, W: usize, A: usize, b: us
     s1 = f64x2.max(s1, zero);
     s2 = f64x2.max(s2, zero);
     s3 = f64x2.max(s3, zero);
-    // A neuron inactive on the whole tile contributes exact zeros: skip it.
     if (!v128.any_true(v128.or(v128.or(s0, s1), v128.or(s2, s3)))) continue;
-    const wcol = W + (<usize>i << 3);
-    const wstride = <usize>p << 3;
-    for (let k = 0; k < d; k++) {
-      const w = v128.load64_splat(wcol + <usize>k * wstride);
-      const fk = f + <usize>(k * TILE_BYTES_PER_COORD);
-      v128.store(fk, f64x2.add(v128.load(fk), f64x2.mul(w, s0)));
-      v128.store(fk, f64x2.add(v128.load(fk, 16), f64x2.mul(w, s1)), 16);
-      v128.store(fk, f64x2.add(v128.load(fk, 32), f64x2.mul(w, s2)), 32);
-      v128.store(fk, f64x2.add(v128.load(fk, 48), f64x2.mul(w, s3)), 48);
+    const r = act + <usize>(m * TILE_BYTES_PER_COORD);
+    v128.store(r, s0);
+    v128.store(r, s1, 16);
+    v128.store(r, s2, 32);
+    v128.store(r, s3, 48);
+    store<i32>(list + (<usize>m << 2), i);
+    m++;
+  }
+  const wstride = <usize>p << 3;
+  for (let k = 0; k < d; k++) {
+    let f0 = zero, f1 = zero, f2 = zero, f3 = zero;
+    const wrow = W + <usize>k * wstride;
+    for (let j = 0; j < m; j++) {
+      const i = load<i32>(list + (<usize>j << 2));
+      const w = v128.load64_splat(wrow + (<usize>i << 3));
+      const r = act + <usize>(j * TILE_BYTES_PER_COORD);
+      f0 = f64x2.add(f0, f64x2.mul(w, v128.load(r)));
+      f1 = f64x2.add(f1, f64x2.mul(w, v128.load(r, 16)));
+      f2 = f64x2.add(f2, f64x2.mul(w, v128.load(r, 32)));
+      f3 = f64x2.add(f3, f64x2.mul(w, v128.load(r, 48)));
     }
+    const fk = f + <usize>(k * TILE_BYTES_PER_COORD);
+    v128.store(fk, f0);
+    v128.store(fk, f1, 16);
+    v128.store(fk, f2, 32);
+    v128.store(fk, f3, 48);
   }
 }
 

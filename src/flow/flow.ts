@@ -62,11 +62,11 @@ export interface FlowResult extends PointCloud {
 
 interface FieldKernels {
   reluField(x: number, n: number, d: number, W: number, A: number, b: number, p: number, out: number, scratch: number): void;
-  fieldScratchBytes(d: number): number;
+  fieldScratchBytes(d: number, p: number): number;
   rk4Layer(x: number, n: number, d: number, W: number, A: number, b: number, p: number, h: number, steps: number, scratch: number, traj: number, every: number, stepOffset: number): void;
-  rk4ScratchBytes(d: number): number;
+  rk4ScratchBytes(d: number, p: number): number;
   eulerLayer(x: number, n: number, d: number, W: number, A: number, b: number, p: number, h: number, steps: number, scratch: number, traj: number, every: number, stepOffset: number): void;
-  eulerScratchBytes(d: number): number;
+  eulerScratchBytes(d: number, p: number): number;
 }
 
 /** Number of trajectory frames for the given controls and options. */
@@ -112,7 +112,7 @@ export function field(layer: Layer, X: PointsLike, out?: Float64Array, shape?: {
       const px = a.pushF64(cloud.data, 'X');
       const pw = a.pushF64(L.W), pa = a.pushF64(L.A), pb = a.pushF64(L.b);
       const po = a.allocF64(n * d, 'out');
-      const ps = a.alloc(k.fieldScratchBytes(d));
+      const ps = a.alloc(k.fieldScratchBytes(d, p));
       k.reluField(px, n, d, pw, pa, pb, p, po, ps);
       result.set(a.f64.subarray(po >>> 3, (po >>> 3) + n * d));
     });
@@ -227,7 +227,7 @@ function wasmChunk(plan: FlowPlan, rt: WasmRuntime, i0: number, m: number): void
   withArena(rt, () => {
     const a = rt.arena;
     const px = a.pushF64(out.subarray(i0 * d, (i0 + m) * d), 'X');
-    const ps = a.alloc(method === 'rk4' ? k.rk4ScratchBytes(d) : k.eulerScratchBytes(d));
+    const ps = a.alloc(method === 'rk4' ? k.rk4ScratchBytes(d, p) : k.eulerScratchBytes(d, p));
     const pt = traj ? a.allocF64(plan.frames * m * d, 'trajectory') : 0;
     const run = method === 'rk4' ? k.rk4Layer : k.eulerLayer;
     let offset = 0;
