@@ -269,9 +269,9 @@ function exactChunk(plan: FlowPlan, i0: number, m: number): void {
     controls.layers.forEach((L, li) => {
       const sm = traj ? layerSamples[li] : null;
       if (sm && sm.times.length > 0 && traj) {
-        exactLayerPoint(out, i * d, d, L, p, sm.times, traj, sm.firstFrame * frameStride + i * d, frameStride);
+        exactLayerPoint(out, i * d, d, L, p, sm.times, traj, sm.firstFrame * frameStride + i * d, frameStride, li);
       } else {
-        exactLayerPoint(out, i * d, d, L, p, null, null, 0, 0);
+        exactLayerPoint(out, i * d, d, L, p, null, null, 0, 0, li);
       }
     });
   }
