@@ -1,0 +1,613 @@
+/**
+ * Binary classification by simultaneous control of the width-1 neural ODE
+ *   ẋ = w(t) σ(⟨a(t), x⟩ + b(t))          (seed 002, eq. 3.3 with p = 1; controls piecewise constant)
+ * after Álvarez-López, Orive-Illera & Zuazua, "Cluster-based classification with neural ODEs via
+ * control" (arXiv 2312.13807, seed 000; ALGORITHMS.md §C). "Classified" means: with the readout
+ * half-space {x : x_r > θ} (r = readout axis, the last coordinate by default, as in the authors'
+ * code), Φ_T(x_i)_r > θ for label 1 and < θ for label 0. `classify` returns the controls, the
+ * readout (r, θ) and `predict`.
+ *
+ * Methods
+ *  'cluster' (default) — two one-neuron layers per cluster of d points, L = 2⌈m/d⌉ − 1 switches
+ *      (m = size of the smaller class; the table of the paper's notebook). Derivation below.
+ *  'hat' — ALGORITHMS.md §C1: three layers per cluster (a triangular bump in ⟨a, x⟩), the simple
+ *      baseline, L = 3⌈m/d⌉ − 1. Also the per-cluster fallback of 'cluster' (counted in
+ *      `fallbacks`); with it 'cluster' still never exceeds 3⌈m/d⌉ − 1 ≤ 4⌈m/d⌉ − 1, the bound of
+ *      the paper, on data in general position.
+ *  'collinear' — §C2 (./collinear.ts): every normal on one axis, every w on the readout axis,
+ *      L = R − 2 with R the fewest runs of labels along an axis.
+ *
+ * Derivation of 'cluster' (ours; the paper's own proof was not retrievable). Let the movers be
+ * the smaller class; call h(x) = ±x_r the height in the direction the movers must go (+ for
+ * label 1), put the threshold at H = max_i h(x_i) + 2μ so every point starts on the non-mover
+ * side with margin 2μ, and lift the movers above H + μ, a cluster at a time, leaving processed
+ * movers and non-movers where they may be (non-movers ≤ H − μ, processed movers ≥ H + μ).
+ * For one cluster:
+ *  1. Facet. Gift-wrap the set M of all movers (remaining and processed) from its lowest point:
+ *     start with the supporting hyperplane of normal u (the "up" direction) and rotate it about
+ *     the points it touches until it touches k = min(d, #remaining) of them — a facet G of the
+ *     hull of M when k = d. Every other mover then lies strictly on the inner side; only
+ *     non-movers can lie outside. (Should the wrap touch a processed mover, retry with another
+ *     rotation; if every try fails, this cluster uses the hat.) Let a be the outer unit normal,
+ *     s(x) = ⟨a, x⟩ − c, so s = 0 on G, s ≤ −g_in < 0 on the other movers and s ≥ g_out > 0
+ *     outside.
+ *  2. Tent. Take w ⟂ a in the plane of a and u, ⟨w, u⟩ = |u − ⟨u,a⟩a| > 0, and the two layers
+ *        (κ w, a, −c + ε)   then   (−κ′ w, a, −c − δ),   ε = g_in/2, δ = g_out/2, τ = 1.
+ *     Both have ⟨a, w⟩ = 0, so s is constant along trajectories and by P1 (§1.2) the two layers
+ *     move every point by  F(s) w,  F(s) = κ σ(s + ε) − κ′ σ(s − δ):
+ *       – inner side (s ≤ −g_in < −ε): F = 0, nothing moves (remaining and processed movers,
+ *         inner non-movers);
+ *       – G (s = 0): F = κε; κ = max_G (H + μ − h)/(ε⟨w,u⟩) lifts all of G past H + μ at once;
+ *       – outside (s ≥ g_out > δ), non-movers only: F(s) = κ(s + ε) − κ′(s − δ), and κ′ is
+ *         the least value with h + F(s)⟨w,u⟩ ≤ H − μ at every outside point.
+ *     If nothing lies outside, the second layer is not needed and the cluster costs one layer.
+ *  Each cluster of d movers costs ≤ 2 layers, so L ≤ 2⌈m/d⌉ − 1; no lifting layer is needed
+ *  because the threshold is placed beyond all data on the non-mover side. The construction
+ *  tracks the points with the closed-form parallel flow x ↦ x + F(s) w and checks every margin
+ *  after every cluster; a cluster that fails a check (degenerate data, a normal with ⟨w,u⟩ ≈ 0)
+ *  falls back to the hat.
+ *
+ * Conditioning: the outside non-movers are pushed along −w by up to κ′·(distance), so their
+ * coordinates can grow from cluster to cluster; the construction works in coordinates centred
+ * on the data (biases are shifted back at the end), and `stats.maxDisplacement` reports the
+ * largest motion relative to the data's scale.
+ */
+import { ConvergenceError, InconsistentDataError, InvalidArgumentError } from '../errors.js';
+import { flow, type FlowMethod } from '../flow/flow.js';
+import { createRng, type Rng } from '../rng.js';
+import type { Controls, LayerLike, PointsLike } from '../types.js';
+import { asCloud, checkCount, checkOneOf, checkPositive, makeControls } from '../validate.js';
+import { collinearRamps, runCount, sortByAxis } from './collinear.js';
+
+export type ClassifyMethod = 'cluster' | 'hat' | 'collinear';
+export const CLASSIFY_METHODS: readonly ClassifyMethod[] = ['cluster', 'hat', 'collinear'];
+
+export interface ClassifyOptions {
+  /** Construction (default 'cluster'). */
+  method?: ClassifyMethod;
+  /** Coordinate read out at time T (default d − 1, the last one). */
+  readoutAxis?: number;
+  /** Margin μ as a fraction of the data's scale (largest coordinate range); default 0.1. */
+  margin?: number;
+  /** Seed of the rotations tried by the gift-wrapping step (default 0). */
+  seed?: number;
+}
+
+/** Class 1 ⟺ x_axis > offset at time T. */
+export interface Readout {
+  readonly axis: number;
+  readonly offset: number;
+}
+
+export interface PredictOptions {
+  /** Flow method (default 'exact'). */
+  method?: FlowMethod;
+  stepsPerLayer?: number;
+}
+
+export interface Classification {
+  readonly controls: Controls;
+  readonly readout: Readout;
+  readonly method: ClassifyMethod;
+  readonly switches: number;
+  /** The class that moves (the smaller one). */
+  readonly movingClass: 0 | 1;
+  /** Size m of the smaller class. */
+  readonly m: number;
+  /** Groups of movers that were moved ('cluster' / 'hat'); runs R ('collinear'). */
+  readonly groups: number;
+  /** Clusters that needed the 3-layer hat ('cluster' only). */
+  readonly fallbacks: number;
+  /** Bounds to compare with: the paper's 4⌈m/d⌉ − 1, the table's 2⌈m/d⌉ − 1, point-by-point 2N − 1 (§B1). */
+  readonly bounds: { readonly paper: number; readonly table: number; readonly pointByPoint: number };
+  /** Margin μ the construction guarantees: every point ends at distance ≥ μ from the threshold. */
+  readonly margin: number;
+  /** Largest displacement of any point during the construction, relative to the data's scale. */
+  readonly maxDisplacement: number;
+  /** ⟨e_axis, Φ_T(x)⟩ − offset for every point (positive = class 1). */
+  scores(points: PointsLike, options?: PredictOptions): Float64Array;
+  /** Labels 0/1 of Φ_T(x) read out by the half-space. */
+  predict(points: PointsLike, options?: PredictOptions): Uint8Array;
+}
+
+/** Bounds of the paper and of its table: 4⌈m/d⌉ − 1 and 2⌈m/d⌉ − 1 (0 when m = 0). */
+export function classifySwitchBounds(m: number, d: number): { paper: number; table: number } {
+  if (m === 0) return { paper: 0, table: 0 };
+  const k = Math.ceil(m / d);
+  return { paper: 4 * k - 1, table: 2 * k - 1 };
+}
+
+const TENT_ATTEMPTS = 8;
+const MAX_MOVE = 1e6;
+
+
+interface Work {
+  P: Float64Array; // unique points, centred
+  n: number;
+  d: number;
+  lab: Uint8Array;
+  u: Float64Array; // "up" direction for the movers
+  H: number; // threshold in heights
+  mu: number;
+  scale: number;
+  tol: number;
+  layers: LayerLike[];
+  maxMove: number;
+}
+
+/**
+ * Builds width-1 controls and a half-space readout that classify (X, labels); see the file
+ * comment for the methods. X: N points in R^d (d ≥ 2), labels: N values 0/1.
+ */
+export function classify(X: PointsLike, labels: ArrayLike<number>, options: ClassifyOptions = {}): Classification {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object');
+  const cloud = asCloud(X, 'X', { minPoints: 1 });
+  const { n: N, d } = cloud;
+  if (d < 2) throw new InvalidArgumentError('X', `points of dimension ${d}`, 'points of dimension d ≥ 2', 'a width-1 flow in R^1 cannot reorder points; add a coordinate');
+  const method = checkOneOf('options.method', options.method ?? 'cluster', CLASSIFY_METHODS);
+  const axis = checkCount('options.readoutAxis', options.readoutAxis ?? d - 1, 0, d - 1);
+  const marginFrac = checkPositive('options.margin', options.margin ?? 0.1);
+  const seed = checkCount('options.seed', options.seed ?? 0, 0, 0xffffffff);
+  const lab = checkLabels(labels, N);
+
+  // Unique points (equal inputs must share a label; they then share a trajectory).
+  const seen = new Map<string, number>();
+  const rep: number[] = [];
+  const ulab: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const key = Array.prototype.join.call(cloud.data.subarray(i * d, (i + 1) * d), ',');
+    const j = seen.get(key);
+    if (j === undefined) {
+      seen.set(key, rep.length);
+      rep.push(i);
+      ulab.push(lab[i]);
+    } else if (ulab[j] !== lab[i]) {
+      throw new InconsistentDataError('labels', `points ${rep[j]} and ${i} are equal but have labels ${ulab[j]} and ${lab[i]}`, [rep[j], i], 'a flow map is a function: equal inputs cannot end in different classes; remove or relabel one of them');
+    }
+  }
+  const n = rep.length;
+  const center = new Float64Array(d);
+  const lo = new Float64Array(d).fill(Infinity), hi = new Float64Array(d).fill(-Infinity);
+  for (const i of rep) for (let k = 0; k < d; k++) {
+    const v = cloud.data[i * d + k];
+    if (v < lo[k]) lo[k] = v;
+    if (v > hi[k]) hi[k] = v;
+  }
+  let scale = 0;
+  for (let k = 0; k < d; k++) {
+    center[k] = 0.5 * (lo[k] + hi[k]);
+    scale = Math.max(scale, hi[k] - lo[k]);
+  }
+  if (!(scale > 0)) scale = Math.max(1e-300, ...Array.from(center, Math.abs)) || 1;
+  const P = new Float64Array(n * d);
+  rep.forEach((i, r) => {
+    for (let k = 0; k < d; k++) P[r * d + k] = cloud.data[i * d + k] - center[k];
+  });
+  const L = Uint8Array.from(ulab);
+  let n1 = 0;
+  for (let i = 0; i < N; i++) n1 += lab[i];
+  const n0 = N - n1;
+  const movingClass: 0 | 1 = n1 <= n0 ? 1 : 0;
+  const m = Math.min(n0, n1);
+  const mu = marginFrac * scale;
+
+  let result: { layers: LayerLike[]; theta: number; groups: number; fallbacks: number; maxMove: number };
+  if (method === 'collinear') {
+    result = buildCollinear(P, n, d, L, axis, mu, scale);
+  } else {
+    result = buildClusters(P, n, d, L, axis, movingClass, mu, scale, createRng(seed), method === 'hat');
+  }
+  // Back to the caller's coordinates: σ(⟨a, x − x̄⟩ + b) = σ(⟨a, x⟩ + b − ⟨a, x̄⟩).
+  const layers = result.layers.map((l) => {
+    let shift = 0;
+    for (let k = 0; k < d; k++) shift += (l.A as Float64Array)[k] * center[k];
+    return { duration: l.duration, W: l.W, A: l.A, b: Float64Array.of((l.b as Float64Array)[0] - shift) };
+  });
+  const readout: Readout = { axis, offset: result.theta + center[axis] };
+  const controls = makeControls({
+    d,
+    width: 1,
+    layers,
+    meta: { construction: 'classify', method, readout: { axis, offset: readout.offset }, movingClass, seed },
+  });
+  const bounds = { ...classifySwitchBounds(m, d), pointByPoint: 2 * N - 1 };
+  const scores = (pts: PointsLike, o: PredictOptions = {}): Float64Array => {
+    const c = asCloud(pts, 'points', { d });
+    const r = flow(controls, c, { method: o.method ?? 'exact', ...(o.stepsPerLayer ? { stepsPerLayer: o.stepsPerLayer } : {}) });
+    const out = new Float64Array(c.n);
+    for (let i = 0; i < c.n; i++) out[i] = r.data[i * d + axis] - readout.offset;
+    return out;
+  };
+  return {
+    controls,
+    readout,
+    method,
+    switches: controls.switches,
+    movingClass,
+    m,
+    groups: result.groups,
+    fallbacks: result.fallbacks,
+    bounds,
+    margin: mu,
+    maxDisplacement: result.maxMove / scale,
+    scores,
+    predict: (pts, o) => Uint8Array.from(scores(pts, o), (s) => (s > 0 ? 1 : 0)),
+  };
+}
+
+function checkLabels(labels: ArrayLike<number>, N: number): Uint8Array {
+  if (labels === null || typeof labels !== 'object' || typeof (labels as ArrayLike<number>).length !== 'number') {
+    throw new InvalidArgumentError('labels', labels, 'an array of 0/1 labels, one per point');
+  }
+  if (labels.length !== N) throw new InvalidArgumentError('labels.length', labels.length, `${N} (one label per point of X)`);
+  const out = new Uint8Array(N);
+  for (let i = 0; i < N; i++) {
+    const v = labels[i];
+    if (v !== 0 && v !== 1) throw new InvalidArgumentError(`labels[${i}]`, v, '0 or 1', 'binary classification takes labels 0 and 1; map your classes onto them');
+    out[i] = v;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 'cluster' and 'hat'
+
+const dot = (P: Float64Array, i: number, v: Float64Array, d: number): number => {
+  let s = 0;
+  for (let k = 0; k < d; k++) s += P[i * d + k] * v[k];
+  return s;
+};
+
+function height(w: Work, i: number): number {
+  return dot(w.P, i, w.u, w.d);
+}
+
+function buildClusters(
+  P: Float64Array, n: number, d: number, lab: Uint8Array, axis: number, movingClass: 0 | 1, mu: number, scale: number, rng: Rng, hatOnly: boolean,
+): { layers: LayerLike[]; theta: number; groups: number; fallbacks: number; maxMove: number } {
+  const sgn = movingClass === 1 ? 1 : -1;
+  const u = new Float64Array(d);
+  u[axis] = sgn;
+  let hmax = -Infinity;
+  for (let i = 0; i < n; i++) hmax = Math.max(hmax, sgn * P[i * d + axis]);
+  const w: Work = { P, n, d, lab, u, H: hmax + 2 * mu, mu, scale, tol: 1e-10 * scale, layers: [], maxMove: 0 };
+  const isMover = (i: number) => lab[i] === movingClass;
+  let remaining: number[] = [];
+  for (let i = 0; i < n; i++) if (isMover(i)) remaining.push(i);
+  const processed: number[] = [];
+  let groups = 0, fallbacks = 0;
+  while (remaining.length > 0) {
+    const k = Math.min(d, remaining.length);
+    let done: number[] | null = null;
+    let contact: number[] | null = null;
+    if (!hatOnly) {
+      // Several rotations give several facets; keep the one that moves the other points least.
+      let best: { G: number[]; P: Float64Array; layers: LayerLike[]; move: number } | null = null;
+      for (let attempt = 0; attempt < TENT_ATTEMPTS; attempt++) {
+        const facet = wrapFacet(w, remaining, processed, k, rng, attempt % 2 === 0);
+        if (!facet) { continue; }
+        contact = facet.S;
+        const t = tentCluster(w, facet.a, facet.c, facet.S, remaining, processed);
+        // Conditioning guard: a tent that would throw points further than MAX_MOVE·scale is refused.
+        if (t && t.move <= MAX_MOVE * w.scale && (!best || t.move < best.move)) best = t;
+      }
+      if (best) {
+        w.P.set(best.P);
+        w.layers.push(...best.layers);
+        w.maxMove = Math.max(w.maxMove, best.move);
+        done = best.G;
+      }
+    }
+    if (!done) {
+      done = hatCluster(w, contact ?? lowest(w, remaining, k), remaining, rng);
+      if (!hatOnly) fallbacks++;
+    }
+    groups++;
+    const moved = new Set(done);
+    remaining = remaining.filter((i) => !moved.has(i));
+    processed.push(...done);
+  }
+  if (w.layers.length === 0) w.layers.push({ duration: 1, W: new Float64Array(d), A: new Float64Array(d), b: new Float64Array(1) });
+  // Final check on the tracked positions (closed-form parallel flow): every point on its side.
+  for (let i = 0; i < n; i++) {
+    const h = height(w, i);
+    const ok = isMover(i) ? h >= w.H + 0.5 * mu : h <= w.H - 0.5 * mu;
+    if (!ok) throw new ConvergenceError('classify', `point ${i} ends at height ${h} against threshold ${w.H} (margin ${mu})`, "report this data set; method: 'hat' is the conservative alternative");
+  }
+  return { layers: w.layers, theta: sgn * w.H, groups, fallbacks, maxMove: w.maxMove };
+}
+
+function lowest(w: Work, remaining: readonly number[], k: number): number[] {
+  return remaining.slice().sort((i, j) => height(w, i) - height(w, j) || i - j).slice(0, k);
+}
+
+function normalize(v: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < v.length; k++) s += v[k] * v[k];
+  s = Math.sqrt(s);
+  if (s > 0) for (let k = 0; k < v.length; k++) v[k] /= s;
+  return s;
+}
+
+/** Removes from v its components along the orthonormal vectors Q (twice, for accuracy). */
+function orthogonalize(v: Float64Array, Q: readonly Float64Array[]): void {
+  for (let pass = 0; pass < 2; pass++) {
+    for (const q of Q) {
+      let s = 0;
+      for (let k = 0; k < v.length; k++) s += v[k] * q[k];
+      for (let k = 0; k < v.length; k++) v[k] -= s * q[k];
+    }
+  }
+}
+
+/**
+ * Gift wrapping on the movers (remaining ∪ processed) from the lowest one: rotates a supporting
+ * hyperplane of inner normal n (starting at u) about its contact set until that holds k
+ * remaining movers. Null if the wrap touches a processed mover or degenerates.
+ */
+function wrapFacet(w: Work, remaining: readonly number[], processed: readonly number[], k: number, rng: Rng, withProcessed: boolean): { S: number[]; a: Float64Array; c: number } | null {
+  const { P, d } = w;
+  // Odd attempts wrap the remaining movers only (processed ones may then lie outside, where they
+  // bound κ′ from above); even attempts wrap all movers, keeping processed ones inside.
+  const set = withProcessed ? remaining.concat(processed) : remaining.slice();
+  const isRemaining = new Set(remaining);
+  let i0 = set[0];
+  for (const i of set) if (height(w, i) < height(w, i0)) i0 = i;
+  if (!isRemaining.has(i0)) return null;
+  const nrm = Float64Array.from(w.u);
+  const S = [i0];
+  const Q: Float64Array[] = [];
+  const delta = new Float64Array(d);
+  while (S.length < k) {
+    const t = new Float64Array(d);
+    for (let j = 0; j < d; j++) t[j] = rng.normal();
+    orthogonalize(t, [nrm, ...Q]);
+    if (!(normalize(t) > 1e-8)) return null;
+    let best = -1, bestPhi = Infinity;
+    const inS = new Set(S);
+    for (const q of set) {
+      if (inS.has(q)) continue;
+      let al = 0, be = 0;
+      for (let j = 0; j < d; j++) {
+        const dj = P[q * d + j] - P[i0 * d + j];
+        al += nrm[j] * dj;
+        be += t[j] * dj;
+      }
+      if (be <= 0) continue;
+      const phi = Math.atan2(Math.max(al, 0), be);
+      if (phi < bestPhi) (bestPhi = phi), (best = q);
+    }
+    if (best < 0) {
+      // Nothing on the +t side: rotate the other way.
+      for (let j = 0; j < d; j++) t[j] = -t[j];
+      for (const q of set) {
+        if (inS.has(q)) continue;
+        let al = 0, be = 0;
+        for (let j = 0; j < d; j++) {
+          const dj = P[q * d + j] - P[i0 * d + j];
+          al += nrm[j] * dj;
+          be += t[j] * dj;
+        }
+        if (be <= 0) continue;
+        const phi = Math.atan2(Math.max(al, 0), be);
+        if (phi < bestPhi) (bestPhi = phi), (best = q);
+      }
+    }
+    if (best < 0 || !isRemaining.has(best)) return null;
+    const cs = Math.cos(bestPhi), sn = Math.sin(bestPhi);
+    for (let j = 0; j < d; j++) nrm[j] = nrm[j] * cs - t[j] * sn;
+    S.push(best);
+    for (let j = 0; j < d; j++) delta[j] = P[best * d + j] - P[i0 * d + j];
+    const e = Float64Array.from(delta);
+    orthogonalize(e, Q);
+    if (!(normalize(e) > 1e-12 * w.scale)) return null;
+    Q.push(e);
+    orthogonalize(nrm, Q);
+    if (!(normalize(nrm) > 0.5)) return null;
+  }
+  orthogonalize(nrm, Q);
+  normalize(nrm);
+  const a = nrm.map((v) => -v);
+  let c = 0;
+  for (const i of S) c += dot(P, i, a, d);
+  c /= S.length;
+  return { S, a, c };
+}
+
+/** Unit w ⟂ a in span(a, u) with ⟨w, u⟩ > 0; null when a ∥ u (no lift is possible along the hyperplane). */
+function liftDirection(a: Float64Array, u: Float64Array): { w: Float64Array; wu: number } | null {
+  const d = a.length;
+  let au = 0;
+  for (let k = 0; k < d; k++) au += a[k] * u[k];
+  const wv = new Float64Array(d);
+  for (let k = 0; k < d; k++) wv[k] = u[k] - au * a[k];
+  orthogonalize(wv, [a]); // ALGORITHMS.md §1.7.1: no round-off component along the normal
+  if (!(normalize(wv) > 1e-3)) return null;
+  let wu = 0;
+  for (let k = 0; k < d; k++) wu += wv[k] * u[k];
+  return { w: wv, wu };
+}
+
+/**
+ * Applies one parallel layer (dir·coef·σ(⟨a,x⟩ + b), τ = 1) to the tracked points in closed
+ * form; returns the largest displacement.
+ */
+function applyLayer(w: Work, P: Float64Array, dir: Float64Array, coef: number, a: Float64Array, b: number): number {
+  const { n, d } = w;
+  let move = 0;
+  for (let i = 0; i < n; i++) {
+    const act = dot(P, i, a, d) + b;
+    if (act > 0) {
+      const step = coef * act;
+      for (let k = 0; k < d; k++) P[i * d + k] += step * dir[k];
+      move = Math.max(move, Math.abs(step));
+    }
+  }
+  return move;
+}
+
+function layer1(dir: Float64Array, coef: number, a: Float64Array, b: number): LayerLike {
+  return { duration: 1, W: dir.map((v) => v * coef), A: Float64Array.from(a), b: Float64Array.of(b) };
+}
+
+/** Checks every margin on trial positions Pt; the movers in `G` must now be lifted. */
+function marginsHold(w: Work, Pt: Float64Array, lifted: Set<number>): boolean {
+  const { n, d, u, H, mu } = w;
+  for (let i = 0; i < n; i++) {
+    const h = dot(Pt, i, u, d);
+    if (lifted.has(i)) {
+      if (!(h >= H + 0.75 * mu)) return false;
+    } else if (!(h <= H - 0.75 * mu) && !(h >= H + 0.75 * mu)) return false;
+    if (!Number.isFinite(h)) return false;
+  }
+  return true;
+}
+
+/** The two-layer tent of the file comment on the facet (a, c) through S; null if a check fails. */
+function tentCluster(
+  w: Work, a: Float64Array, c: number, S: readonly number[], remaining: readonly number[], processed: readonly number[],
+): { G: number[]; P: Float64Array; layers: LayerLike[]; move: number } | null {
+  const { P, n, d, lab, H, mu, tol } = w;
+  const lift = liftDirection(a, w.u);
+  if (!lift) return null;
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) s[i] = dot(P, i, a, d) - c;
+  const G = new Set(S);
+  const remainingSet = new Set(remaining);
+  for (const i of remaining) if (!G.has(i) && Math.abs(s[i]) <= tol) G.add(i); // degenerate: more movers on the facet
+  for (const i of S) s[i] = 0; // exclude the cluster by index, never by "distance > 0" (§1.7.2)
+  const processedSet = new Set(processed);
+  let gin = Infinity, gout = Infinity;
+  for (let i = 0; i < n; i++) {
+    if (G.has(i)) continue;
+    if (remainingSet.has(i) && s[i] > -tol) return null; // a remaining mover outside or on the facet
+    if (Math.abs(s[i]) <= tol) return null;
+    if (s[i] < 0) gin = Math.min(gin, -s[i]);
+    else gout = Math.min(gout, s[i]);
+  }
+  const eps = Number.isFinite(gin) ? 0.5 * gin : w.scale;
+  let kappa = 0;
+  for (const i of G) kappa = Math.max(kappa, (H + mu - dot(P, i, w.u, d)) / (eps * lift.wu));
+  if (!(kappa > 0)) return null;
+  // Outside the facet: non-movers must stay ≤ H − μ (a lower bound on κ′), processed movers
+  // ≥ H + μ (an upper bound on κ′). F(s) = κ(s + ε) − κ′(s − δ) there.
+  const delta = 0.5 * gout;
+  let kappa2 = 0, kappa2max = Infinity;
+  if (Number.isFinite(gout)) {
+    for (let i = 0; i < n; i++) {
+      if (G.has(i) || s[i] <= 0) continue;
+      const h = dot(P, i, w.u, d);
+      if (processedSet.has(i)) {
+        kappa2max = Math.min(kappa2max, (kappa * (s[i] + eps) + (h - H - mu) / lift.wu) / (s[i] - delta));
+      } else {
+        kappa2 = Math.max(kappa2, (kappa * (s[i] + eps) - (H - mu - h) / lift.wu) / (s[i] - delta));
+      }
+    }
+  }
+  if (kappa2 > kappa2max) { return null; }
+  const Pt = Float64Array.from(P);
+  let move = applyLayer(w, Pt, lift.w, kappa, a, -c + eps);
+  if (kappa2 > 0) move = Math.max(move, applyLayer(w, Pt, lift.w, -kappa2, a, -c - delta));
+  if (!marginsHold(w, Pt, G)) { return null; }
+  const layers = [layer1(lift.w, kappa, a, -c + eps)];
+  if (kappa2 > 0) layers.push(layer1(lift.w, -kappa2, a, -c - delta));
+  return { G: [...G], P: Pt, layers, move };
+}
+
+/**
+ * ALGORITHMS.md §C1: the hat h(s) = σ(s + ε) − 2σ(s) + σ(s − ε) on a hyperplane through the
+ * group, three layers; only the group moves. Tries the group, then smaller groups, with random
+ * normals in the orthogonal complement of the group's affine hull.
+ */
+function hatCluster(w: Work, group: readonly number[], remaining: readonly number[], rng: Rng): number[] {
+  const { P, n, d, H, mu } = w;
+  for (let size = group.length; size >= 1; size = size > 1 ? Math.max(1, size - 1) : 0) {
+    const G = group.slice(0, size);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const Q: Float64Array[] = [];
+      for (let j = 1; j < G.length; j++) {
+        const e = new Float64Array(d);
+        for (let k = 0; k < d; k++) e[k] = P[G[j] * d + k] - P[G[0] * d + k];
+        orthogonalize(e, Q);
+        if (normalize(e) > 1e-12 * w.scale) Q.push(e);
+      }
+      const a = new Float64Array(d);
+      for (let k = 0; k < d; k++) a[k] = rng.normal();
+      orthogonalize(a, Q);
+      if (!(normalize(a) > 1e-8)) continue;
+      const lift = liftDirection(a, w.u);
+      if (!lift) continue;
+      let c = 0;
+      for (const i of G) c += dot(P, i, a, d);
+      c /= G.length;
+      const inG = new Set(G);
+      let gap = Infinity;
+      let flat = true;
+      for (const i of G) if (Math.abs(dot(P, i, a, d) - c) > 1e-9 * w.scale) flat = false;
+      if (!flat) continue;
+      for (let i = 0; i < n; i++) if (!inG.has(i)) gap = Math.min(gap, Math.abs(dot(P, i, a, d) - c));
+      if (!(gap > w.tol)) continue;
+      const eps = Number.isFinite(gap) ? 0.5 * gap : w.scale;
+      let kappa = 0;
+      for (const i of G) kappa = Math.max(kappa, (H + mu - dot(P, i, w.u, d)) / (eps * lift.wu));
+      const Pt = Float64Array.from(P);
+      let move = applyLayer(w, Pt, lift.w, kappa, a, -c + eps);
+      move = Math.max(move, applyLayer(w, Pt, lift.w, -2 * kappa, a, -c));
+      move = Math.max(move, applyLayer(w, Pt, lift.w, kappa, a, -c - eps));
+      if (!marginsHold(w, Pt, inG)) continue;
+      P.set(Pt);
+      w.maxMove = Math.max(w.maxMove, move);
+      w.layers.push(layer1(lift.w, kappa, a, -c + eps), layer1(lift.w, -2 * kappa, a, -c), layer1(lift.w, kappa, a, -c - eps));
+      return G;
+    }
+    if (size === 1) break;
+  }
+  void remaining;
+  throw new ConvergenceError('classify', `no hyperplane isolates mover ${group[0]} from the other points`, 'check the data for points that coincide up to round-off');
+}
+
+// ---------------------------------------------------------------------------------------------
+// 'collinear'
+
+function buildCollinear(P: Float64Array, n: number, d: number, lab: Uint8Array, axis: number, mu: number, scale: number) {
+  let rmax = -Infinity, rmin = Infinity;
+  for (let i = 0; i < n; i++) {
+    rmax = Math.max(rmax, P[i * d + axis]);
+    rmin = Math.min(rmin, P[i * d + axis]);
+  }
+  const allOne = lab.every((v) => v === 1);
+  // With every label equal the threshold goes below (label 1) or above (label 0) all points.
+  const theta = allOne ? rmin - 2 * mu : rmax + 2 * mu;
+  const hiLevel = theta + mu - rmin;
+  let best: { k: number; R: number; order: number[] } | null = null;
+  for (let k = 0; k < d; k++) {
+    if (k === axis) continue;
+    const order = sortByAxis(P, n, d, k);
+    const R = runCount(lab, order);
+    if (!best || R < best.R) {
+      if (collinearRamps(P, d, k, order, lab, hiLevel)) best = { k, R, order };
+    }
+  }
+  if (!best) {
+    throw new InvalidArgumentError('X', 'points that share a coordinate across labels on every axis', 'data where some axis other than the readout axis separates the labels into runs', "use method: 'cluster'");
+  }
+  const ramps = collinearRamps(P, d, best.k, best.order, lab, hiLevel)!;
+  const layers: LayerLike[] = ramps.map((r) => {
+    const W = new Float64Array(d), A = new Float64Array(d);
+    W[axis] = r.coefficient;
+    A[best!.k] = r.sign;
+    return { duration: 1, W, A, b: Float64Array.of(-r.sign * r.t) };
+  });
+  let maxMove = 0;
+  for (let i = 0; i < n; i++) {
+    let F = 0;
+    for (const r of ramps) F += r.coefficient * Math.max(0, r.sign * (P[i * d + best.k] - r.t));
+    maxMove = Math.max(maxMove, Math.abs(F));
+    const h = P[i * d + axis] + F;
+    if (lab[i] === 1 ? !(h >= theta + 0.5 * mu) : !(h <= theta - 0.5 * mu)) {
+      throw new ConvergenceError('classify', `collinear point ${i} ends at ${h} against ${theta}`, "use method: 'cluster'");
+    }
+  }
+  if (layers.length === 0) layers.push({ duration: 1, W: new Float64Array(d), A: new Float64Array(d), b: new Float64Array(1) });
+  return { layers, theta, groups: best.R, fallbacks: 0, maxMove };
+}
