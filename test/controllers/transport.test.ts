@@ -301,6 +301,15 @@ describe('transportToUniform', () => {
     expect(runs).toBe(60);
   });
 
+  it('the closed-form positions agree with the flow engine’s exact solver (d = 2 and 3)', () => {
+    for (const [d, eps, p, M] of [[2, 0.25, 6, 360], [3, 0.6, 7, 216]] as const) {
+      const X = blobs(6, M, d);
+      const r = transportToUniform(X, { width: p, epsilon: eps });
+      const ex = flow(r.controls, X, { method: 'exact' });
+      expect(maxAbsDiff(ex.data, r.points.data)).toBeLessThan(1e-9);
+    }
+  });
+
   it('the closed-form positions agree with RK4 on the same controls (d = 2 and 3)', () => {
     for (const [d, eps, p, M] of [[2, 0.25, 6, 360], [3, 0.6, 7, 216]] as const) {
       const X = blobs(5, M, d);
@@ -355,6 +364,8 @@ describe('transport', () => {
     expect(w1).toBeLessThanOrEqual(r.bound);
     const rk = flow(r.controls, X, { method: 'rk4', stepsPerLayer: 200 });
     expect(maxAbsDiff(rk.data, r.points.data)).toBeLessThan(1e-6);
+    const ex = flow(r.controls, X, { method: 'exact' });
+    expect(maxAbsDiff(ex.data, r.points.data)).toBeLessThan(1e-8);
   });
 
   it('the second half is the exact inverse of the target’s construction: equal clouds give the identity', () => {
