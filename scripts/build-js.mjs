@@ -16,9 +16,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmFile = join(root, 'build', 'flowsteer.wasm');
 if (!existsSync(wasmFile)) throw new Error('build/flowsteer.wasm is missing: run `npm run build:wasm` first');
 
-const bundledSource = `
+/** `dir`: where build/ is, relative to the bundle ('../' for build/node/index.js, './' for build/cli.js). */
+const bundledSource = (dir) => `
 export const WASM_FILES = { release: 'flowsteer.wasm', debug: 'flowsteer.debug.wasm' };
-export function defaultWasmSource(variant) { return new URL('../' + WASM_FILES[variant], import.meta.url); }
+export function defaultWasmSource(variant) { return new URL('${dir}' + WASM_FILES[variant], import.meta.url); }
 `;
 const inlineSource = () => `
 export const WASM_FILES = { release: 'flowsteer.wasm', debug: 'flowsteer.debug.wasm' };
@@ -42,11 +43,11 @@ const swap = (contents) => ({
 
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning', legalComments: 'none' };
 await Promise.all([
-  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/node/index.js'), platform: 'node', plugins: [swap(bundledSource)] }),
-  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/browser/index.js'), platform: 'browser', plugins: [swap(bundledSource)] }),
+  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/node/index.js'), platform: 'node', plugins: [swap(bundledSource('../'))] }),
+  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/browser/index.js'), platform: 'browser', plugins: [swap(bundledSource('../'))] }),
   build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/inline/index.js'), platform: 'neutral', mainFields: ['module', 'main'], plugins: [swap(inlineSource())] }),
   existsSync(join(root, 'src/cli/main.ts'))
-    ? build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'build/cli.js'), platform: 'node', banner: { js: '#!/usr/bin/env node' }, plugins: [swap(bundledSource)] })
+    ? build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'build/cli.js'), platform: 'node', banner: { js: '#!/usr/bin/env node' }, plugins: [swap(bundledSource('./'))] })
     : null,
 ]);
 mkdirSync(join(root, 'build/types'), { recursive: true });

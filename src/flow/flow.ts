@@ -265,15 +265,16 @@ function exactChunk(plan: FlowPlan, i0: number, m: number): void {
       layerSamples.push({ times: Float64Array.from(ts), firstFrame: first });
     }
   }
+  const layers = controls.layers;
   for (let i = i0; i < i0 + m; i++) {
-    controls.layers.forEach((L, li) => {
+    for (let li = 0; li < layers.length; li++) {
       const sm = traj ? layerSamples[li] : null;
       if (sm && sm.times.length > 0 && traj) {
-        exactLayerPoint(out, i * d, d, L, p, sm.times, traj, sm.firstFrame * frameStride + i * d, frameStride, li);
+        exactLayerPoint(out, i * d, d, layers[li], p, sm.times, traj, sm.firstFrame * frameStride + i * d, frameStride, li);
       } else {
-        exactLayerPoint(out, i * d, d, L, p, null, null, 0, 0, li);
+        exactLayerPoint(out, i * d, d, layers[li], p, null, null, 0, 0, li);
       }
-    });
+    }
   }
 }
 
