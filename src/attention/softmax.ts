@@ -1,0 +1,88 @@
+/**
+ * Softmax self-attention dynamics (seed 002, eq. 4.2): the hardmax step of eq. 4.1 with the
+ * argmax replaced by a softmax at temperature T,
+ *   z_i ← z_i + α/(1+α)·( Σ_l P_il z_l − z_i ),   P_il = e^{⟨A z_i, z_l⟩/T} / Σ_j e^{⟨A z_i, z_j⟩/T}.
+ * As T → 0, P_i· tends to the uniform weights on C_i of eq. 4.1b, so the dynamics tend to the
+ * hardmax ones (test/attention/softmax.test.ts checks it).
+ * Terms with weight below 2^−53/n of the row's largest are dropped (their total is below the
+ * rounding of the row sum); this makes small temperatures cheap.
+ */
+import { FlowsteerError, InvalidArgumentError } from '../errors.js';
+import { softmaxCut, softmaxStepJS } from '../kernels/softmax.js';
+import { wasmRuntime } from '../runtime/loader.js';
+import type { PointCloud, PointsLike } from '../types.js';
+import { asCloud, checkCount, checkPositive } from '../validate.js';
+import { withArena } from '../flow/flow.js';
+import { asSPD, type MatrixLike } from './matrix.js';
+import { clusterTokens, type AttentionCluster } from './hardmax.js';
+
+export interface SoftmaxOptions {
+  /** d×d symmetric positive definite; default the identity. */
+  A?: MatrixLike;
+  /** Step weight α > 0 (default 0.5). */
+  alpha?: number;
+  /** Temperature T > 0 (default 0.1, as the anchors' softmax-numpy). */
+  temperature?: number;
+  /** Number of steps (default 100). */
+  steps?: number;
+  /** Keep the tokens after every step (default true). */
+  record?: boolean;
+  /** Relative distance below which final tokens share a cluster (default 1e-6). */
+  clusterTolerance?: number;
+}
+
+export interface SoftmaxResult {
+  tokens: PointCloud;
+  /** trajectory[k] = tokens after k steps (k = 0..steps); empty when record = false. */
+  trajectory: PointCloud[];
+  clusters: AttentionCluster[];
+  A: Float64Array;
+  alpha: number;
+  temperature: number;
+}
+
+interface SoftmaxKernels {
+  softmaxStep(z: number, n: number, d: number, A: number, c: number, invT: number, cut: number, scratch: number): void;
+  softmaxScratchBytes(n: number, d: number): number;
+}
+
+export function softmaxDynamics(Z: PointsLike, options: SoftmaxOptions = {}): SoftmaxResult {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object');
+  const cloud = asCloud(Z, 'Z', { minPoints: 1 });
+  const n = cloud.n, d = cloud.d;
+  const A = asSPD(options.A, d);
+  const alpha = checkPositive('options.alpha', options.alpha ?? 0.5);
+  const T = checkPositive('options.temperature', options.temperature ?? 0.1, 'the temperature divides the scores; use hardmaxDynamics for T = 0');
+  const steps = checkCount('options.steps', options.steps ?? 100, 0, 1 << 24);
+  const record = options.record ?? true;
+  const clusterTol = checkPositive('options.clusterTolerance', options.clusterTolerance ?? 1e-6);
+  const c = alpha / (1 + alpha), invT = 1 / T, cut = softmaxCut(n);
+  if (!Number.isFinite(invT)) throw new InvalidArgumentError('options.temperature', T, 'a temperature whose inverse is finite');
+  const z = Float64Array.from(cloud.data);
+  const trajectory: PointCloud[] = record ? [{ n, d, data: z.slice() }] : [];
+  const rt = wasmRuntime('softmaxDynamics');
+  if (!rt) {
+    for (let s = 0; s < steps; s++) {
+      softmaxStepJS(z, n, d, A, c, invT, cut);
+      if (record) trajectory.push({ n, d, data: z.slice() });
+    }
+  } else {
+    const k = rt.exports as unknown as SoftmaxKernels;
+    withArena(rt, () => {
+      const a = rt.arena;
+      const pz = a.pushF64(z, 'Z'), pA = a.pushF64(A, 'A');
+      const ps = a.alloc(k.softmaxScratchBytes(n, d), 'scratch');
+      for (let s = 0; s < steps; s++) {
+        k.softmaxStep(pz, n, d, pA, c, invT, cut, ps);
+        if (record) trajectory.push({ n, d, data: a.f64.slice(pz >>> 3, (pz >>> 3) + n * d) });
+      }
+      z.set(a.f64.subarray(pz >>> 3, (pz >>> 3) + n * d));
+    });
+  }
+  for (let j = 0; j < z.length; j++) {
+    if (!Number.isFinite(z[j])) {
+      throw new FlowsteerError('NON_FINITE', `softmaxDynamics: token ${Math.floor(j / d)} became ${z[j]}; the scores overflowed — scale the tokens or A down, or raise the temperature`, { parameter: 'options.temperature', value: T });
+    }
+  }
+  return { tokens: { n, d, data: z }, trajectory, clusters: clusterTokens(z, n, d, clusterTol), A, alpha, temperature: T };
+}

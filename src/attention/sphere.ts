@@ -1,0 +1,129 @@
+/**
+ * Self-attention particles on the unit sphere (Geshkovski, Letrouit, Polyanskiy, Rigollet,
+ * "A mathematical perspective on Transformers", arXiv 2312.10794; seeds 000/001):
+ *   ẋ_i = P⊥_{x_i}( (1/Z_i) Σ_j e^{β⟨Q x_i, K x_j⟩} V x_j ),   P⊥_x y = y − ⟨x, y⟩ x,
+ *   Z_i = Σ_j e^{β⟨Q x_i, K x_j⟩} ('SA', self-attention)  or  Z_i = n ('USA', unnormalised).
+ * Classical RK4 with step dt, each step followed by renormalisation x_i ← x_i/|x_i| (a retraction
+ * onto the sphere). Scores are shifted by their row maximum before exp. USA velocities scale like
+ * e^β: use dt ≲ 0.01·e^{−β} (ALGORITHMS.md §F1). Cost per step: 4 field evaluations of O(n² d).
+ */
+import { FlowsteerError, InvalidArgumentError } from '../errors.js';
+import { sphereRk4JS } from '../kernels/sphere.js';
+import { wasmRuntime } from '../runtime/loader.js';
+import type { PointCloud, PointsLike } from '../types.js';
+import { asCloud, checkCount, checkNumber, checkOneOf, checkPositive } from '../validate.js';
+import { withArena } from '../flow/flow.js';
+import { asSquare, type MatrixLike } from './matrix.js';
+
+export interface SphereOptions {
+  /** Inverse temperature β ≥ 0 (default 1). */
+  beta?: number;
+  /** Number of RK4 steps (default 1000). */
+  steps?: number;
+  /** Step size (default 0.01). */
+  dt?: number;
+  /** 'SA' (row-normalised, default) or 'USA' (divided by n). */
+  normalization?: 'SA' | 'USA';
+  /** d×d matrices (default identity). */
+  Q?: MatrixLike;
+  K?: MatrixLike;
+  V?: MatrixLike;
+  /** Record every `every`-th step (default: no trajectory). */
+  every?: number;
+}
+
+export interface SphereResult {
+  /** Final particles (unit vectors). */
+  tokens: PointCloud;
+  /** Recorded frames (frame f after f·every steps; frame 0 the normalised input). */
+  trajectory: PointCloud[];
+  /** Time of each frame. */
+  times: number[];
+}
+
+interface SphereKernels {
+  sphereRk4(x: number, n: number, d: number, Q: number, K: number, V: number, beta: number, sa: number, h: number, steps: number, scratch: number): void;
+  sphereScratchBytes(n: number, d: number): number;
+}
+
+export function sphereDynamics(X: PointsLike, options: SphereOptions = {}): SphereResult {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object');
+  const cloud = asCloud(X, 'X', { minPoints: 1 });
+  const n = cloud.n, d = cloud.d;
+  if (d < 2) throw new InvalidArgumentError('X.d', d, 'at least 2 (particles on S^{d−1})');
+  const beta = checkNumber('options.beta', options.beta ?? 1);
+  if (beta < 0) throw new InvalidArgumentError('options.beta', beta, 'a number ≥ 0 (an inverse temperature)');
+  const steps = checkCount('options.steps', options.steps ?? 1000, 0, 1 << 30);
+  const dt = checkPositive('options.dt', options.dt ?? 0.01);
+  const mode = checkOneOf('options.normalization', options.normalization ?? 'SA', ['SA', 'USA'] as const);
+  const Q = asSquare(options.Q, d, 'options.Q'), K = asSquare(options.K, d, 'options.K'), V = asSquare(options.V, d, 'options.V');
+  const every = options.every === undefined ? 0 : checkCount('options.every', options.every, 1);
+  const x = Float64Array.from(cloud.data);
+  for (let i = 0; i < n; i++) {
+    let r2 = 0;
+    for (let k = 0; k < d; k++) r2 += x[i * d + k] ** 2;
+    if (!(r2 > 0)) throw new InvalidArgumentError(`X[${i}]`, 0, 'a non-zero vector (particles are normalised onto the sphere)');
+    const r = Math.sqrt(r2);
+    for (let k = 0; k < d; k++) x[i * d + k] /= r;
+  }
+  const trajectory: PointCloud[] = [];
+  const times: number[] = [];
+  if (every) {
+    trajectory.push({ n, d, data: x.slice() });
+    times.push(0);
+  }
+  const chunk = every || steps;
+  const sa = mode === 'SA';
+  const rt = wasmRuntime('sphereDynamics');
+  const advance = (run: (m: number) => void, read: () => Float64Array): void => {
+    for (let done = 0; done < steps; ) {
+      const m = Math.min(chunk, steps - done);
+      run(m);
+      done += m;
+      if (every && m === chunk) {
+        trajectory.push({ n, d, data: read().slice() });
+        times.push(done * dt);
+      }
+    }
+  };
+  if (!rt) {
+    advance((m) => sphereRk4JS(x, n, d, Q, K, V, beta, sa, dt, m), () => x);
+  } else {
+    const k = rt.exports as unknown as SphereKernels;
+    withArena(rt, () => {
+      const a = rt.arena;
+      const px = a.pushF64(x, 'X'), pq = a.pushF64(Q), pk = a.pushF64(K), pv = a.pushF64(V);
+      const ps = a.alloc(k.sphereScratchBytes(n, d), 'scratch');
+      const view = (): Float64Array => a.f64.subarray(px >>> 3, (px >>> 3) + n * d);
+      advance((m) => k.sphereRk4(px, n, d, pq, pk, pv, beta, sa ? 1 : 0, dt, m, ps), view);
+      x.set(view());
+    });
+  }
+  for (let j = 0; j < x.length; j++) {
+    if (!Number.isFinite(x[j])) {
+      throw new FlowsteerError('NON_FINITE', `sphereDynamics: particle ${Math.floor(j / d)} became ${x[j]}; the ${mode} field overflowed or the step is too large — lower dt (USA needs dt ≲ 0.01·e^{−β}) or β`, { parameter: 'options.dt', value: dt });
+    }
+  }
+  return { tokens: { n, d, data: x }, trajectory, times };
+}
+
+/**
+ * Number of clusters of points (e.g. on the sphere): greedy grouping, a point joins the first
+ * representative within Euclidean distance `threshold` (default 1e-3, as in f_sphere.py).
+ */
+export function countClusters(X: PointsLike, threshold = 1e-3): number {
+  const cloud = asCloud(X, 'X');
+  checkPositive('threshold', threshold);
+  const { n, d, data } = cloud;
+  const reps: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let found = false;
+    for (const r of reps) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += (data[i * d + k] - data[r * d + k]) ** 2;
+      if (s < threshold * threshold) { found = true; break; }
+    }
+    if (!found) reps.push(i);
+  }
+  return reps.length;
+}
