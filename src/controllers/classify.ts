@@ -204,6 +204,7 @@ export function classify(X: PointsLike, labels: ArrayLike<number>, options: Clas
     return { duration: l.duration, W: l.W, A: l.A, b: Float64Array.of((l.b as Float64Array)[0] - shift) };
   });
   const readout: Readout = { axis, offset: result.theta + center[axis] };
+  verifyInCallerCoordinates(cloud.data, rep, L, d, layers, readout, mu, method);
   const controls = makeControls({
     d,
     width: 1,
@@ -233,6 +234,36 @@ export function classify(X: PointsLike, labels: ArrayLike<number>, options: Clas
     scores,
     predict: (pts, o) => Uint8Array.from(scores(pts, o), (s) => (s > 0 ? 1 : 0)),
   };
+}
+
+/**
+ * Flows the data through the final layers in the caller's coordinates, in floating point, with
+ * the closed form of parallel layers (every layer here has ⟨a, w⟩ = 0), and checks every point
+ * ends on its side by ≥ μ/2. Catches constructions whose weights are too large for doubles
+ * (the collinear method's slopes can grow geometrically with the number of runs).
+ */
+function verifyInCallerCoordinates(
+  data: Float64Array, rep: readonly number[], lab: Uint8Array, d: number, layers: readonly LayerLike[], readout: Readout, mu: number, method: ClassifyMethod,
+): void {
+  const x = new Float64Array(d);
+  rep.forEach((i, r) => {
+    x.set(data.subarray(i * d, (i + 1) * d));
+    for (const l of layers) {
+      let z = (l.b as Float64Array)[0];
+      for (let k = 0; k < d; k++) z += (l.A as Float64Array)[k] * x[k];
+      if (z > 0) for (let k = 0; k < d; k++) x[k] += l.duration * (l.W as Float64Array)[k] * z;
+    }
+    const score = x[readout.axis] - readout.offset;
+    if (!((lab[r] === 1 ? score : -score) >= 0.5 * mu)) {
+      let wmax = 0;
+      for (const l of layers) for (let k = 0; k < d; k++) wmax = Math.max(wmax, Math.abs((l.W as Float64Array)[k]));
+      throw new ConvergenceError(
+        `classify (method '${method}')`,
+        `point ${i} ends ${score} from the threshold in floating point (label ${lab[r]}, margin ${mu}); the weights reach ${wmax.toExponential(2)}, ill-conditioned for doubles`,
+        method === 'collinear' ? "the collinear slopes grow geometrically with the number of runs: use method 'cluster'" : "use method 'hat', or report the data set",
+      );
+    }
+  });
 }
 
 function checkLabels(labels: ArrayLike<number>, N: number): Uint8Array {
@@ -299,7 +330,13 @@ function buildClusters(
       }
     }
     if (!done) {
-      done = hatCluster(w, contact ?? lowest(w, remaining, k), remaining, rng);
+      // Hat on a full group: the contact set, the lowest movers, then random groups; a smaller
+      // group only if no full one can be isolated (degenerate data).
+      const candidates = [contact ?? lowest(w, remaining, k), lowest(w, remaining, k)];
+      for (let t = 0; t < 6; t++) candidates.push(randomSubset(remaining, k, rng));
+      for (const g of candidates) if (!done && g.length === k) done = hatCluster(w, g, rng, false);
+      if (!done) done = hatCluster(w, candidates[0], rng, true);
+      if (!done) throw new ConvergenceError('classify', `no hyperplane isolates mover ${candidates[0][0]} from the other points`, 'check the data for points that coincide up to round-off');
       if (!hatOnly) fallbacks++;
     }
     groups++;
@@ -422,7 +459,7 @@ function liftDirection(a: Float64Array, u: Float64Array): { w: Float64Array; wu:
   const wv = new Float64Array(d);
   for (let k = 0; k < d; k++) wv[k] = u[k] - au * a[k];
   orthogonalize(wv, [a]); // ALGORITHMS.md §1.7.1: no round-off component along the normal
-  if (!(normalize(wv) > 1e-3)) return null;
+  if (!(normalize(wv) > 1e-7)) return null;
   let wu = 0;
   for (let k = 0; k < d; k++) wu += wv[k] * u[k];
   return { w: wv, wu };
@@ -519,9 +556,9 @@ function tentCluster(
  * group, three layers; only the group moves. Tries the group, then smaller groups, with random
  * normals in the orthogonal complement of the group's affine hull.
  */
-function hatCluster(w: Work, group: readonly number[], remaining: readonly number[], rng: Rng): number[] {
+function hatCluster(w: Work, group: readonly number[], rng: Rng, shrink: boolean): number[] | null {
   const { P, n, d, H, mu } = w;
-  for (let size = group.length; size >= 1; size = size > 1 ? Math.max(1, size - 1) : 0) {
+  for (let size = group.length; size >= 1; size = shrink && size > 1 ? size - 1 : 0) {
     const G = group.slice(0, size);
     for (let attempt = 0; attempt < 20; attempt++) {
       const Q: Float64Array[] = [];
@@ -562,8 +599,16 @@ function hatCluster(w: Work, group: readonly number[], remaining: readonly numbe
     }
     if (size === 1) break;
   }
-  void remaining;
-  throw new ConvergenceError('classify', `no hyperplane isolates mover ${group[0]} from the other points`, 'check the data for points that coincide up to round-off');
+  return null;
+}
+
+function randomSubset(from: readonly number[], k: number, rng: Rng): number[] {
+  const a = from.slice();
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(a.length - i);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a.slice(0, k);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -605,7 +650,7 @@ function buildCollinear(P: Float64Array, n: number, d: number, lab: Uint8Array, 
     maxMove = Math.max(maxMove, Math.abs(F));
     const h = P[i * d + axis] + F;
     if (lab[i] === 1 ? !(h >= theta + 0.5 * mu) : !(h <= theta - 0.5 * mu)) {
-      throw new ConvergenceError('classify', `collinear point ${i} ends at ${h} against ${theta}`, "use method: 'cluster'");
+      throw new ConvergenceError("classify (method 'collinear')", `point ${i} ends at ${h} against ${theta}: the slopes grow geometrically with the number of runs and overflow doubles`, "use method 'cluster'");
     }
   }
   if (layers.length === 0) layers.push({ duration: 1, W: new Float64Array(d), A: new Float64Array(d), b: new Float64Array(1) });
