@@ -1,0 +1,544 @@
+/**
+ * Exact simultaneous control of N pairs (x_i ↦ y_i) with a width-p neural ODE
+ *   ẋ = W(t) relu(A(t) x + b(t))                                (seed 002, eq. 3.3)
+ * and piecewise-constant controls: Theorem 3.3 of seed 002 (Álvarez-López, Hadj Slimane,
+ * Zuazua, "Interplay between depth and width for interpolation in neural ODEs", arXiv
+ * 2401.09902); Theorem 3.1 is the case p = 1. Constructions: ALGORITHMS.md §A1–§A3.
+ *
+ * Full autonomy (default), d ≤ N — §A1, L = 2⌈N/p⌉ − 1 switches (2K layers, K = ⌈N/p⌉):
+ *   1. choose unit u with ⟨u, x_i⟩ pairwise distinct and unit v ⟂ u with ⟨v, y_i⟩ pairwise
+ *      distinct (./basis.ts: best separation among seeded candidates, coordinate axes preferred);
+ *   2. intermediate points z_i = x_i + ⟨v, y_i − x_i⟩ v, so ⟨u, z_i⟩ = ⟨u, x_i⟩ (z_i − x_i ⟂ u),
+ *      ⟨v, z_i⟩ = ⟨v, y_i⟩ (y_i − z_i ⟂ v);
+ *   3. SHEAR_STAGE(X → Z, normal u): K parallel layers; SHEAR_STAGE(Z → Y, normal v): K layers.
+ *   Every layer lasts τ = T / (2K).
+ *
+ * Full autonomy, d > N — §A2a, L = 2⌈N/p⌉ − 2 (2K − 1 layers): v as above, B = the m = min(p, N)
+ *   points with the smallest ⟨v, y_i⟩, S = span{y_i − x_i : i ∈ B} (dim ≤ m < d); u ∈ S^⊥ with
+ *   ⟨u, x_i⟩ distinct. Stage 1 (K layers, normal u) delivers B straight to its targets
+ *   (z_i = y_i is allowed because ⟨u, y_i⟩ = ⟨u, x_i⟩) and the others to
+ *   z_i = x_i + α_i r, r = v − ⟨u, v⟩u, α_i = ⟨v, y_i − x_i⟩ / ⟨v, r⟩; stage 2 (normal v) serves
+ *   only the N − m others, all above B along v: ⌈(N − m)/p⌉ = K − 1 layers.
+ *   Condition: no difference x_i − x_j lies in S (true for data in general position). When it
+ *   fails (e.g. points swapped along their own line) the §A1 construction is used instead and
+ *   `meta.fallback` says why; `meta.variant` is 'A1' then.
+ *
+ * Semi-autonomous (`autonomy: 'semi'`) — §A3, batched: W and A are the same in every layer,
+ *   only b(t) switches. Each neuron has w = ±λ e_k (e_k an orthonormal basis of u^⊥, resp. v^⊥)
+ *   and a = u (resp. v); a pair (+λe_k, −λe_k) with thresholds c1 < c2 in the gap below point r
+ *   is a clipped ramp λ e_k [relu(s − c1) − relu(s − c2)] that translates point r and every point
+ *   above it by τλ(c2 − c1) e_k. Sorting the points along u and giving point r the translation
+ *   δ_r − δ_{r−1} (δ = z − x) lands every point exactly; each point needs 2(d−1) neurons per
+ *   stage, so m = ⌊p / (4(d−1))⌋ points fit in one layer: L = 2⌈N/m⌉ − 1 (same formula with
+ *   p/(4(d−1)) points per layer; width defaults to 4(d−1)). Durations are T/(2K); the common
+ *   scale λ of W is the smallest that keeps every clipped ramp inside its gap. Neurons not in use
+ *   get b = −(4·max|x| + 1), which keeps them off along every trajectory.
+ *
+ * Conditioning (issue 3, "Correctness"): weights scale like |D| / (τ·gap), so the directions
+ * maximise the smallest gap of the projections relative to their range; thresholds follow
+ * ./shear.ts (bounded slopes, margins ≥ ¼·gap); displacements and weights are projected on the
+ * layer's invariant hyperplane (rule 1.7(1)); with axis directions A·W = 0 holds exactly.
+ *
+ * Inputs: X, Y (N × d, d ≥ 2), inputs pairwise distinct, targets pairwise distinct. Repeated
+ * pairs (x_i = x_j and y_i = y_j) are served once and count once in N (`meta.distinct`).
+ * Returns Controls with meta { construction: 'interpolate', variant, seed, N, u, v, … }.
+ */
+import { InconsistentDataError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { createRng, checkSeed } from '../rng.js';
+import type { Controls, Layer, PointsLike } from '../types.js';
+import { asCloud, checkCount, checkOneOf, checkPositive, makeControls } from '../validate.js';
+import { candidatePairs, chooseDirection, orthogonalComplement, projections, separationScore, type Direction, type DirectionPair } from './basis.js';
+import { shearStage, THRESHOLD_FRACTION } from './shear.js';
+
+export type Autonomy = 'full' | 'semi';
+
+export interface InterpolateOptions {
+  /** Width p (neurons per layer). Default 1 ('full'), 4(d−1) ('semi'). */
+  width?: number;
+  /** Time horizon (default 1); every layer lasts the same time. */
+  T?: number;
+  /** Seed of the direction search (default 0). Same seed, same controls, bit for bit. */
+  seed?: number;
+  /** 'full' (default): W, A, b all switch. 'semi': only b switches (§A3). */
+  autonomy?: Autonomy;
+  /** Random candidate direction pairs tried (default 64, 16 when N > 2000). */
+  candidates?: number;
+}
+
+/** Below this relative separation (smallest gap / range of the projections) we refuse. */
+const MIN_SEPARATION = 1e-13;
+
+/** Switch count that `interpolate` achieves (for documentation and tests). */
+export function interpolationSwitches(N: number, d: number, width: number, autonomy: Autonomy = 'full'): number {
+  if (autonomy === 'semi') {
+    const m = Math.floor(width / (4 * (d - 1)));
+    return 2 * Math.ceil(N / m) - 1;
+  }
+  const K = Math.ceil(N / width);
+  return d > N ? 2 * K - 2 : 2 * K - 1;
+}
+
+export function interpolate(X: PointsLike, Y: PointsLike, options: InterpolateOptions = {}): Controls {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object');
+  const cx = asCloud(X, 'X', { minPoints: 1 });
+  const cy = asCloud(Y, 'Y', { d: cx.d });
+  if (cy.n !== cx.n) throw new ShapeMismatchError('Y', `${cy.n} points`, `${cx.n} points, one target per input`);
+  const d = cx.d;
+  if (d < 2) {
+    throw new InvalidArgumentError('X', `points of dimension ${d}`, 'points of dimension d ≥ 2', 'the construction needs two independent directions (in d = 1 flows preserve order); append a zero coordinate');
+  }
+  const autonomy = checkOneOf('options.autonomy', options.autonomy ?? 'full', ['full', 'semi'] as const);
+  const width = checkCount('options.width', options.width ?? (autonomy === 'semi' ? 4 * (d - 1) : 1), 1, 1 << 20);
+  const T = checkPositive('options.T', options.T ?? 1);
+  const seed = checkSeed(options.seed ?? 0, 'options.seed');
+  const candidates = checkCount('options.candidates', options.candidates ?? (cx.n > 2000 ? 16 : 64), 1, 1 << 16);
+  if (autonomy === 'semi' && width < 4 * (d - 1)) {
+    throw new InvalidArgumentError('options.width', width, `at least 4(d−1) = ${4 * (d - 1)} for autonomy 'semi'`, 'each point needs a pair of neurons per direction of u^⊥ and of v^⊥');
+  }
+  const { keep } = distinctPairs(cx.data, cy.data, cx.n, d);
+  const N = keep.length;
+  const Xd = new Float64Array(N * d), Yd = new Float64Array(N * d);
+  for (let j = 0; j < N; j++) {
+    Xd.set(cx.data.subarray(keep[j] * d, keep[j] * d + d), j * d);
+    Yd.set(cy.data.subarray(keep[j] * d, keep[j] * d + d), j * d);
+  }
+  let scale = 0;
+  for (let j = 0; j < N * d; j++) scale = Math.max(scale, Math.abs(Xd[j]), Math.abs(Yd[j]));
+  const rng = createRng(seed);
+  const all = Array.from({ length: N }, (_, i) => i);
+  const ctx: Ctx = { Xd, Yd, N, d, p: width, T, rng, all, keep, candidates, scale };
+  const base = { construction: 'interpolate', autonomy, seed, N: cx.n, distinct: N, width, T };
+
+  let built: Built;
+  if (autonomy === 'semi') built = semiAutonomous(ctx);
+  else if (d > N) built = preplaced(ctx) ?? twoStage(ctx, 'no direction u ⟂ span{y_i − x_i : i ∈ B} separates the inputs (some x_i − x_j lies in that span)');
+  else built = twoStage(ctx);
+  return makeControls({
+    d,
+    width,
+    layers: built.layers,
+    meta: { ...base, ...built.meta, scale },
+  });
+}
+
+interface Ctx {
+  Xd: Float64Array;
+  Yd: Float64Array;
+  N: number;
+  d: number;
+  p: number;
+  T: number;
+  rng: ReturnType<typeof createRng>;
+  all: number[];
+  keep: number[];
+  candidates: number;
+  scale: number;
+}
+
+interface Built {
+  layers: Layer[];
+  meta: Record<string, unknown>;
+}
+
+interface Plan {
+  u: Float64Array;
+  v: Float64Array;
+  Z: Float64Array;
+  inU: Uint8Array | null;
+  separation: { u: number; v: number };
+}
+
+/**
+ * Candidate direction pairs for §A1 / §A3 (./basis.ts: split pairs with exactly parallel layers,
+ * rotated pairs), ranked by separation min(score_u(X), score_v(Y)), split pairs weighted ×4.
+ * Deterministic in the seed. Throws when even the best pair cannot separate the data.
+ */
+function rankedPlans(ctx: Ctx, count: number): Plan[] {
+  const { Xd, Yd, N, d, all, rng, candidates } = ctx;
+  const scored: { pair: DirectionPair; su: number; sv: number; w: number }[] = [];
+  for (const pair of candidatePairs(d, rng, candidates)) {
+    const su = separationScore(projections(Xd, d, pair.u, all));
+    const sv = separationScore(projections(Yd, d, pair.v, all));
+    scored.push({ pair, su, sv, w: Math.min(su, sv) * (pair.inU ? 4 : 1) });
+  }
+  scored.sort((a, b) => b.w - a.w);
+  const best = scored[0];
+  if (!best || Math.min(best.su, best.sv) < MIN_SEPARATION) {
+    const bu = scored.reduce((a, b) => (b.su > a.su ? b : a), scored[0]);
+    if (!bu || bu.su < MIN_SEPARATION) throw tooClose(ctx, 'X', Xd, bu ? { a: bu.pair.u, score: bu.su, axis: -1 } : null);
+    const bv = scored.reduce((a, b) => (b.sv > a.sv ? b : a), scored[0]);
+    throw tooClose(ctx, 'Y', Yd, { a: bv.pair.v, score: bv.sv, axis: -1 });
+  }
+  return scored.slice(0, count).filter((c) => Math.min(c.su, c.sv) >= MIN_SEPARATION).map(({ pair, su, sv }) => {
+    const { u, v, inU } = pair;
+    const Z = new Float64Array(N * d);
+    if (inU) {
+      for (let i = 0; i < N; i++) for (let k = 0; k < d; k++) Z[i * d + k] = inU[k] ? Xd[i * d + k] : Yd[i * d + k];
+    } else {
+      for (let i = 0; i < N; i++) {
+        let alpha = 0;
+        for (let k = 0; k < d; k++) alpha += v[k] * (Yd[i * d + k] - Xd[i * d + k]);
+        for (let k = 0; k < d; k++) Z[i * d + k] = Xd[i * d + k] + alpha * v[k];
+      }
+    }
+    return { u, v, Z, inU, separation: { u: su, v: sv } };
+  });
+}
+
+/**
+ * §A1: two shear stages of K layers each. Conditioning: the round-off of the result depends on
+ * the directions *and* on the batch structure (which gaps end a batch, which way the batches are
+ * served), which no cheap score predicts well. So when the problem is small enough
+ * (N · 2K · p · d ≤ 2·10^8 multiply–adds in total) up to 12 variants — the 3 best-separated
+ * pairs, each with ±u, ±v — are built and flowed in closed form (P1: x + τ W relu(A x + b) per
+ * layer, the field evaluated as any solver would), and the most accurate one is kept
+ * (`meta.selfCheck`: its max error relative to the data's scale).
+ */
+function twoStage(ctx: Ctx, fallback?: string): Built {
+  const { Xd, Yd, N, d, p, T } = ctx;
+  const K = Math.ceil(N / p);
+  const tau = T / (2 * K);
+  const work = N * 2 * K * p * d;
+  const variants = Math.max(1, Math.min(12, Math.floor(2e8 / Math.max(1, work))));
+  const plans = rankedPlans(ctx, Math.ceil(variants / 4));
+  let best: { layers: Layer[]; plan: Plan; err: number } | null = null;
+  let tried = 0;
+  for (const pl of plans) {
+    for (const [sgnU, sgnV] of [[1, 1], [-1, 1], [1, -1], [-1, -1]]) {
+      if (tried >= variants) break;
+      tried++;
+      const u = pl.u.map((x) => sgnU * x), v = pl.v.map((x) => sgnV * x);
+      const P = Float64Array.from(Xd);
+      const s1 = shearStage(P, pl.Z, N, d, u, p, tau, { freeze: pl.inU ?? undefined });
+      const s2 = shearStage(P, Yd, N, d, v, p, tau, { freeze: pl.inU ? pl.inU.map((x) => 1 - x) : undefined });
+      const layers = [...s1.layers, ...s2.layers];
+      const err = variants > 1 ? parallelFlowError(layers, Xd, Yd, N, d, p, ctx.scale) : NaN;
+      if (!best || err < best.err) best = { layers, plan: { ...pl, u, v }, err };
+      if (variants === 1) break;
+    }
+  }
+  const { layers, plan, err } = best!;
+  return {
+    layers,
+    meta: {
+      variant: 'A1',
+      directions: plan.inU ? 'split' : 'rotated',
+      u: Array.from(plan.u),
+      v: Array.from(plan.v),
+      separation: plan.separation,
+      ...(Number.isFinite(err) ? { selfCheck: err, variantsTried: tried } : {}),
+      ...(fallback ? { fallback } : {}),
+    },
+  };
+}
+
+/** Max |Φ(x_i) − y_i| / scale with the closed-form flow of parallel layers (P1). */
+function parallelFlowError(layers: readonly Layer[], X: Float64Array, Y: Float64Array, N: number, d: number, p: number, scale: number): number {
+  const x = new Float64Array(d), vel = new Float64Array(d);
+  let err = 0;
+  for (let i = 0; i < N; i++) {
+    for (let k = 0; k < d; k++) x[k] = X[i * d + k];
+    for (const L of layers) {
+      vel.fill(0);
+      for (let j = 0; j < p; j++) {
+        let s = L.b[j];
+        for (let k = 0; k < d; k++) s += L.A[j * d + k] * x[k];
+        if (s > 0) for (let k = 0; k < d; k++) vel[k] += L.W[k * p + j] * s;
+      }
+      for (let k = 0; k < d; k++) x[k] += L.duration * vel[k];
+    }
+    for (let k = 0; k < d; k++) err = Math.max(err, Math.abs(x[k] - Y[i * d + k]));
+  }
+  return err / (scale > 0 ? scale : 1);
+}
+
+/** §A2a (d > N): stage 1 delivers the batch B directly; stage 2 needs one layer less. */
+function preplaced(ctx: Ctx): Built | null {
+  const { Xd, Yd, N, d, p, T, rng, all, candidates } = ctx;
+  const m = Math.min(p, N);
+  const tries = 16;
+  for (let attempt = 0; attempt < tries; attempt++) {
+    // First attempt: the best-separating v; then fresh random ones (a different B each time).
+    const v = attempt === 0 ? chooseDirection(Yd, d, all, rng, { candidates }) : chooseDirection(Yd, d, all, rng, { candidates: 1 });
+    if (!v || v.score < MIN_SEPARATION) continue;
+    const sy = projections(Yd, d, v.a, all);
+    const order = all.slice().sort((i, j) => sy[i] - sy[j]);
+    const B = order.slice(0, m);
+    const inB = new Uint8Array(N);
+    for (const i of B) inB[i] = 1;
+    // Orthonormal basis of S = span{y_i − x_i : i ∈ B} (modified Gram–Schmidt, twice).
+    const basis: Float64Array[] = [];
+    for (const i of B) {
+      const g = new Float64Array(d);
+      let n0 = 0;
+      for (let k = 0; k < d; k++) {
+        g[k] = Yd[i * d + k] - Xd[i * d + k];
+        n0 += g[k] * g[k];
+      }
+      n0 = Math.sqrt(n0);
+      if (n0 === 0) continue;
+      for (let pass = 0; pass < 2; pass++) {
+        for (const e of basis) {
+          let c = 0;
+          for (let k = 0; k < d; k++) c += g[k] * e[k];
+          for (let k = 0; k < d; k++) g[k] -= c * e[k];
+        }
+      }
+      let nn = 0;
+      for (let k = 0; k < d; k++) nn += g[k] * g[k];
+      nn = Math.sqrt(nn);
+      if (nn <= 1e-10 * n0) continue; // dependent on the others
+      for (let k = 0; k < d; k++) g[k] /= nn;
+      basis.push(g);
+    }
+    if (basis.length >= d) continue;
+    const u = chooseDirection(Xd, d, all, rng, { candidates, orthogonalTo: basis, avoid: { vector: v.a, maxCosine: 0.99 } });
+    if (!u || u.score < MIN_SEPARATION) continue;
+    let uv = 0;
+    for (let k = 0; k < d; k++) uv += u.a[k] * v.a[k];
+    const r = new Float64Array(d);
+    for (let k = 0; k < d; k++) r[k] = v.a[k] - uv * u.a[k];
+    const vr = 1 - uv * uv;
+    const Z = new Float64Array(N * d);
+    for (let i = 0; i < N; i++) {
+      if (inB[i]) {
+        Z.set(Yd.subarray(i * d, i * d + d), i * d);
+        continue;
+      }
+      let alpha = 0;
+      for (let k = 0; k < d; k++) alpha += v.a[k] * (Yd[i * d + k] - Xd[i * d + k]);
+      alpha /= vr;
+      for (let k = 0; k < d; k++) Z[i * d + k] = Xd[i * d + k] + alpha * r[k];
+    }
+    const K = Math.ceil(N / p);
+    const tau = T / (2 * K - 1);
+    const P = Float64Array.from(Xd);
+    const s1 = shearStage(P, Z, N, d, u.a, p, tau);
+    const rest = order.slice(m);
+    const t0 = sy[order[m - 1]];
+    const gapBelowT0 = m >= 2 ? sy[order[m - 1]] - sy[order[m - 2]] : Infinity;
+    const s2 = rest.length ? shearStage(P, Yd, N, d, v.a, p, tau, { active: rest, t0, gapBelowT0 }) : { layers: [] };
+    return {
+      layers: [...s1.layers, ...s2.layers],
+      meta: {
+        variant: 'A2a',
+        u: Array.from(u.a),
+        v: Array.from(v.a),
+        separation: { u: u.score, v: v.score },
+        preplaced: B.map((i) => ctx.keep[i]),
+      },
+    };
+  }
+  return null;
+}
+
+/** §A3 batched: fixed W and A, only b (and nothing else) changes from layer to layer. */
+function semiAutonomous(ctx: Ctx): Built {
+  const { Xd, Yd, N, d, p, T } = ctx;
+  const { u, v, Z, inU, separation } = rankedPlans(ctx, 1)[0];
+  const m = Math.floor(p / (4 * (d - 1)));
+  const K = Math.ceil(N / m);
+  const tau = T / (2 * K);
+  const axes = (side: number) => {
+    const out: Float64Array[] = [];
+    for (let k = 0; k < d; k++) {
+      if (inU![k] !== side) continue;
+      const e = new Float64Array(d);
+      e[k] = 1;
+      out.push(e);
+    }
+    return out;
+  };
+  // Split directions: stage 1 translates along the axes outside U, stage 2 along those in U.
+  const E1 = inU ? axes(0) : orthogonalComplement(u);
+  const E2 = inU ? axes(1) : orthogonalComplement(v);
+  const stages = [
+    { a: u, E: E1, target: Z },
+    { a: v, E: E2, target: Yd },
+  ];
+  // Pass 1: per stage, the order along a, the window below each point and the coefficients of
+  // its translation in the basis E; positions are advanced by the translations (exact flow).
+  const P = Float64Array.from(Xd);
+  const plans: { order: number[]; lo: Float64Array; len: Float64Array; coef: Float64Array }[] = [];
+  let lambda = 0;
+  for (const st of stages) {
+    const s = projections(P, d, st.a, ctx.all);
+    const order = ctx.all.slice().sort((i, j) => s[i] - s[j]);
+    const range = N > 1 ? s[order[N - 1]] - s[order[0]] : 0;
+    const H = range > 0 ? range : 1;
+    const q = st.E.length;
+    const lo = new Float64Array(N), len = new Float64Array(N), coef = new Float64Array(N * q);
+    const delta = new Float64Array(d), shift = new Float64Array(d);
+    for (let r = 0; r < N; r++) {
+      const i = order[r];
+      const t = s[i];
+      if (r === 0) {
+        lo[r] = t - H;
+        len[r] = 0.75 * H;
+      } else {
+        const h = t - s[order[r - 1]];
+        lo[r] = s[order[r - 1]] + THRESHOLD_FRACTION * h;
+        len[r] = (1 - 2 * THRESHOLD_FRACTION) * h;
+      }
+      // δ_r: displacement point r still needs after the translations of points below it
+      let along = 0;
+      for (let k = 0; k < d; k++) {
+        delta[k] = st.target[i * d + k] - (P[i * d + k] + shift[k]);
+        along += delta[k] * st.a[k];
+      }
+      for (let k = 0; k < d; k++) delta[k] -= along * st.a[k];
+      for (let e = 0; e < q; e++) {
+        let c = 0;
+        for (let k = 0; k < d; k++) c += st.E[e][k] * delta[k];
+        coef[r * q + e] = c;
+        lambda = Math.max(lambda, Math.abs(c) / (tau * len[r]));
+      }
+      // the translation acts on point r and every point above it
+      for (let e = 0; e < q; e++) {
+        const c = coef[r * q + e];
+        for (let k = 0; k < d; k++) shift[k] += c * st.E[e][k];
+      }
+      for (let k = 0; k < d; k++) P[i * d + k] += shift[k];
+    }
+    plans.push({ order, lo, len, coef });
+  }
+  if (!(lambda > 0)) lambda = 1;
+  let norm = 0;
+  for (let i = 0; i < N; i++) {
+    for (const M of [Xd, Yd, Z]) {
+      let q = 0;
+      for (let k = 0; k < d; k++) q += M[i * d + k] * M[i * d + k];
+      norm = Math.max(norm, Math.sqrt(q));
+    }
+  }
+  const off = -(4 * norm + 1);
+  // Fixed W (d × p) and A (p × d).
+  const W = new Float64Array(d * p), A = new Float64Array(p * d);
+  const neuron = (st: number, slot: number, e: number, sign: number) => ((st * m + slot) * (d - 1) + e) * 2 + sign;
+  for (let st = 0; st < 2; st++) {
+    for (let slot = 0; slot < m; slot++) {
+      for (let e = 0; e < stages[st].E.length; e++) {
+        for (let sign = 0; sign < 2; sign++) {
+          const j = neuron(st, slot, e, sign);
+          A.set(stages[st].a, j * d);
+          for (let k = 0; k < d; k++) W[k * p + j] = (sign === 0 ? lambda : -lambda) * stages[st].E[e][k];
+        }
+      }
+    }
+  }
+  for (let j = 0; j < p; j++) {
+    let used = false;
+    for (let k = 0; k < d; k++) used ||= A[j * d + k] !== 0;
+    if (!used) A.set(u, j * d);
+  }
+  const layers: Layer[] = [];
+  for (let st = 0; st < 2; st++) {
+    const { lo, coef } = plans[st];
+    for (let start = 0; start < N; start += m) {
+      const b = new Float64Array(p).fill(off);
+      for (let slot = 0; slot < m && start + slot < N; slot++) {
+        const r = start + slot;
+        const q = stages[st].E.length;
+        for (let e = 0; e < q; e++) {
+          const c = coef[r * q + e];
+          if (c === 0) continue;
+          const c1 = lo[r], c2 = lo[r] + Math.abs(c) / (lambda * tau);
+          const plus = neuron(st, slot, e, 0), minus = neuron(st, slot, e, 1);
+          b[plus] = -(c > 0 ? c1 : c2);
+          b[minus] = -(c > 0 ? c2 : c1);
+        }
+      }
+      layers.push({ duration: tau, W, A, b });
+    }
+  }
+  return {
+    layers,
+    meta: {
+      variant: 'semi',
+      directions: inU ? 'split' : 'rotated',
+      u: Array.from(u),
+      v: Array.from(v),
+      separation,
+      pointsPerLayer: m,
+      lambda,
+    },
+  };
+}
+
+/** Removes repeated pairs; throws when equal inputs have different targets or vice versa. */
+function distinctPairs(X: Float64Array, Y: Float64Array, n: number, d: number): { keep: number[] } {
+  const cmp = (M: Float64Array) => (i: number, j: number) => {
+    for (let k = 0; k < d; k++) {
+      const diff = M[i * d + k] - M[j * d + k];
+      if (diff !== 0) return diff;
+    }
+    return i - j;
+  };
+  const equalRows = (M: Float64Array, i: number, j: number) => {
+    for (let k = 0; k < d; k++) if (M[i * d + k] !== M[j * d + k]) return false;
+    return true;
+  };
+  const byX = Array.from({ length: n }, (_, i) => i).sort(cmp(X));
+  const keep: number[] = [];
+  for (let q = 0; q < n; q++) {
+    const i = byX[q];
+    if (q > 0 && equalRows(X, byX[q - 1], i)) {
+      const j = byX[q - 1];
+      if (!equalRows(Y, j, i)) {
+        throw new InconsistentDataError(
+          'X',
+          `inputs ${Math.min(i, j)} and ${Math.max(i, j)} are equal (${rowText(X, i, d)}) but their targets differ`,
+          [Math.min(i, j), Math.max(i, j)],
+          'a flow map sends each point to one place: remove one of the two pairs or make the inputs distinct',
+        );
+      }
+      continue; // repeated pair: served by its first copy
+    }
+    keep.push(i);
+  }
+  keep.sort((a, b) => a - b);
+  const byY = keep.slice().sort(cmp(Y));
+  for (let q = 1; q < byY.length; q++) {
+    if (equalRows(Y, byY[q - 1], byY[q])) {
+      const i = Math.min(byY[q - 1], byY[q]), j = Math.max(byY[q - 1], byY[q]);
+      throw new InconsistentDataError(
+        'Y',
+        `targets ${i} and ${j} are equal (${rowText(Y, i, d)}) but their inputs differ`,
+        [i, j],
+        'the flow map of an ODE is injective, so two inputs cannot reach one target: make the targets distinct (for classification use classify)',
+      );
+    }
+  }
+  return { keep };
+}
+
+function rowText(M: Float64Array, i: number, d: number): string {
+  const row = Array.from(M.subarray(i * d, i * d + Math.min(d, 4)), (x) => String(x));
+  return `[${row.join(', ')}${d > 4 ? ', …' : ''}]`;
+}
+
+/** The pair closest along the best direction found, as an InconsistentDataError. */
+function tooClose(ctx: Ctx, name: 'X' | 'Y', M: Float64Array, dir: Direction | null): InconsistentDataError {
+  const { d, all, keep } = ctx;
+  let pair = [0, Math.min(1, ctx.N - 1)];
+  if (dir) {
+    const s = projections(M, d, dir.a, all);
+    const order = all.slice().sort((i, j) => s[i] - s[j]);
+    let best = Infinity;
+    for (let q = 1; q < order.length; q++) {
+      const g = s[order[q]] - s[order[q - 1]];
+      if (g < best) {
+        best = g;
+        pair = [order[q - 1], order[q]];
+      }
+    }
+  }
+  const [i, j] = [keep[pair[0]], keep[pair[1]]].sort((a, b) => a - b);
+  const what = name === 'X' ? 'inputs' : 'targets';
+  return new InconsistentDataError(
+    name,
+    `${what} ${i} and ${j} are too close to separate (relative gap ${dir ? dir.score.toExponential(1) : 0} < ${MIN_SEPARATION}); the weights would be of size 1/gap`,
+    [i, j],
+    `merge or perturb these ${what}, or rescale the data`,
+  );
+}

@@ -1,0 +1,172 @@
+/**
+ * SHEAR_STAGE (ALGORITHMS.md §A1, primitive P1 of §1.2): move points P_i to Q_i, with every
+ * Q_i − P_i ⟂ a, using ⌈n_active / p⌉ parallel layers of width p that all have the normal a.
+ *
+ * In a layer whose neurons all have normal a and weights w_l ⟂ a, s = ⟨a, x⟩ is constant along
+ * trajectories, so the exact flow is x ↦ x + F(⟨a, x⟩) with
+ *
+ *   F(s) = τ Σ_l w_l relu(s − c_l),                                                   (P1)
+ *
+ * a continuous piecewise-linear map R → a^⊥ that vanishes below c_1 and has slope
+ * σ_r = τ Σ_{l≤r} w_l on (c_r, c_{r+1}). The active points are sorted by s and cut into
+ * consecutive batches of ≤ p points t_1 < … < t_m; one layer serves one batch, with one
+ * threshold c_l in each gap below t_l. Solving F(t_r) = D_r (remaining displacement) from the
+ * bottom up is a bidiagonal recursion in the slopes:
+ *
+ *   σ_1 = D_1 / (t_1 − c_1),   σ_r = (D_r − F(c_r)) / (t_r − c_r),
+ *   F(c_r) = D_{r−1} + σ_{r−1} (c_r − t_{r−1}),   τ w_r = σ_r − σ_{r−1}.
+ *
+ * Points below c_1 (earlier batches, or s ≤ t0) do not move; the batch lands exactly; later
+ * points move by the affine extrapolation D_m + σ_m (s − t_m) ∈ a^⊥, which leaves their s
+ * unchanged, so their remaining displacement is recomputed when their turn comes.
+ *
+ * Threshold placement (derived here; ALGORITHMS.md puts c_r at the midpoint). With
+ * c_r = t_{r−1} + θ_r h_r, h_r = t_r − t_{r−1}, the recursion gives
+ *   σ_r = (D_r − D_{r−1} − σ_{r−1} θ_r h_r) / ((1 − θ_r) h_r).
+ * At the midpoint (θ = ½) the slopes form an alternating sum that grows with the number of
+ * points (and the cumulative displacement of the points not yet served with it). We take
+ * c_r − t_{r−1} = θ·min(h_r, h_{r−1}) with θ = ¼, so |σ_{r−1}|·(c_r − t_{r−1}) ≤ ⅓|D_{r−1} − F(c_{r−1})|:
+ * the slopes stay bounded by ≈ 2 max_r |D_r − D_{r−1}| / h_r, whatever N. The margin
+ * θ·min(h) ≥ ¼·(smallest gap) keeps every inactive point far (relative to round-off) from
+ * every hyperplane. The same rule links consecutive batches (c_1 above the previous batch).
+ *
+ * Rule 1.7(1): every D_r and every w_l is projected on a^⊥ before use. When a is a coordinate
+ * axis the projection zeroes that component exactly and the layer is parallel in floating point.
+ *
+ * Cost: O(n log n) for the sort, O(m d) per batch for the weights, O(n d) per layer to move the
+ * points not served yet (affine extrapolation, not a full field evaluation): O(n log n + n d ⌈n/p⌉).
+ */
+import type { Layer } from '../types.js';
+
+/** Fraction of the neighbouring gap between a served point and the next threshold (see above). */
+export const THRESHOLD_FRACTION = 0.25;
+
+export interface ShearStageOptions {
+  /** Points with index not listed never move (default: all n points are active). */
+  active?: ArrayLike<number>;
+  /** Points with ⟨a, x⟩ ≤ t0 never move; every threshold is placed above t0 (default −∞). */
+  t0?: number;
+  /** Gap just below t0 (for the threshold rule; default +∞). */
+  gapBelowT0?: number;
+  /** Length used for the first threshold when t0 = −∞: c_1 = t_1 − scale (default: range of s, or 1). */
+  scale?: number;
+  /**
+   * Coordinates the stage must not change (freeze[k] = 1), containing the support of a: the
+   * displacements are zeroed there instead of projected, so ⟨a, w⟩ = 0 exactly (./basis.ts,
+   * chooseSplitPair). What is left in those coordinates is round-off of earlier stages.
+   */
+  freeze?: Uint8Array;
+}
+
+export interface ShearStage {
+  readonly layers: Layer[];
+  /** Number of active points served. */
+  readonly served: number;
+}
+
+/**
+ * Builds the layers and applies their exact flow to P in place (n × d, row-major).
+ * `a` must be a unit vector; the s-values of the active points must be pairwise distinct.
+ */
+export function shearStage(
+  P: Float64Array, Q: Float64Array, n: number, d: number, a: Float64Array,
+  p: number, tau: number, options: ShearStageOptions = {},
+): ShearStage {
+  const active = options.active ?? Array.from({ length: n }, (_, i) => i);
+  const na = active.length;
+  const s = new Float64Array(na);
+  for (let j = 0; j < na; j++) {
+    const o = active[j] * d;
+    let acc = 0;
+    for (let k = 0; k < d; k++) acc += a[k] * P[o + k];
+    s[j] = acc;
+  }
+  const order = Array.from({ length: na }, (_, j) => j).sort((x, y) => s[x] - s[y]);
+  const range = na > 1 ? s[order[na - 1]] - s[order[0]] : 0;
+  const H = options.scale && options.scale > 0 ? options.scale : range > 0 ? range : 1;
+  let prev = options.t0 ?? -Infinity;
+  let prevGap = options.gapBelowT0 ?? Infinity;
+  const layers: Layer[] = [];
+  const D = new Float64Array(p * d);
+  const sigma = new Float64Array(d), sigmaPrev = new Float64Array(d), Fc = new Float64Array(d);
+  const c = new Float64Array(p), t = new Float64Array(p);
+  for (let start = 0; start < na; start += p) {
+    const m = Math.min(p, na - start);
+    // thresholds
+    for (let r = 0; r < m; r++) {
+      t[r] = s[order[start + r]];
+      const below = r === 0 ? prev : t[r - 1];
+      if (below === -Infinity) {
+        c[r] = t[r] - H;
+        prevGap = H;
+      } else {
+        const h = t[r] - below;
+        c[r] = below + THRESHOLD_FRACTION * Math.min(h, prevGap);
+        prevGap = h;
+      }
+    }
+    // remaining displacements, projected on a^⊥ (rule 1.7(1))
+    for (let r = 0; r < m; r++) {
+      const i = active[order[start + r]];
+      let along = 0;
+      for (let k = 0; k < d; k++) {
+        D[r * d + k] = Q[i * d + k] - P[i * d + k];
+        along += D[r * d + k] * a[k];
+      }
+      for (let k = 0; k < d; k++) D[r * d + k] -= along * a[k];
+      if (options.freeze) for (let k = 0; k < d; k++) if (options.freeze[k]) D[r * d + k] = 0;
+    }
+    // slopes σ_r and weights w_r = (σ_r − σ_{r−1}) / τ
+    const W = new Float64Array(d * p), A = new Float64Array(p * d), b = new Float64Array(p);
+    sigmaPrev.fill(0);
+    for (let r = 0; r < m; r++) {
+      if (r === 0) {
+        for (let k = 0; k < d; k++) sigma[k] = D[k] / (t[0] - c[0]);
+      } else {
+        const left = c[r] - t[r - 1], right = t[r] - c[r];
+        for (let k = 0; k < d; k++) {
+          Fc[k] = D[(r - 1) * d + k] + sigmaPrev[k] * left;
+          sigma[k] = (D[r * d + k] - Fc[k]) / right;
+        }
+      }
+      let along = 0;
+      for (let k = 0; k < d; k++) along += (sigma[k] - sigmaPrev[k]) * a[k];
+      for (let k = 0; k < d; k++) W[k * p + r] = (sigma[k] - sigmaPrev[k] - along * a[k]) / tau;
+      sigmaPrev.set(sigma);
+      b[r] = -c[r];
+    }
+    for (let l = 0; l < p; l++) A.set(a, l * d);
+    layers.push({ duration: tau, W, A, b });
+    // Exact flow of this layer (P1) on the batch: x += τ Σ_l w_l relu(t_r − c_l).
+    for (let r = 0; r < m; r++) {
+      const o = active[order[start + r]] * d;
+      for (let k = 0; k < d; k++) {
+        let acc = 0;
+        for (let l = 0; l <= r; l++) acc += W[k * p + l] * (t[r] - c[l]);
+        P[o + k] += tau * acc;
+      }
+    }
+    // … and on the points above the batch: affine extrapolation F(t_m) + σ_m (s − t_m).
+    if (start + m < na) {
+      const Fm = new Float64Array(d);
+      // F(t_m) and the final slope, from the weights actually written to the layer
+      const slope = new Float64Array(d);
+      for (let k = 0; k < d; k++) {
+        let acc = 0, sl = 0;
+        for (let l = 0; l < m; l++) {
+          acc += W[k * p + l] * (t[m - 1] - c[l]);
+          sl += W[k * p + l];
+        }
+        Fm[k] = tau * acc;
+        slope[k] = tau * sl;
+      }
+      for (let j = start + m; j < na; j++) {
+        const o = active[order[j]] * d;
+        const ds = s[order[j]] - t[m - 1];
+        for (let k = 0; k < d; k++) P[o + k] += Fm[k] + slope[k] * ds;
+      }
+    }
+    prev = t[m - 1];
+  }
+  return { layers, served: na };
+}
