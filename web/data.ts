@@ -12,11 +12,12 @@
  *   density  samples of a non-uniform density on [0, 1]²: a mixture of two anisotropic
  *            Gaussians, rejected outside the square — the source measure μ₀ of transport
  *   ring     samples of a thick annulus inside [0, 1]² — a second measure to transport to
+ *   density-ring  points from `density`, targets (unpaired samples of μ₁) from `ring`
  */
 import { createRng } from '../src/index.js';
 
-export type DatasetName = 'pairs' | 'moons' | 'circles' | 'xor' | 'blobs' | 'density' | 'ring';
-export const DATASETS: readonly DatasetName[] = ['pairs', 'moons', 'circles', 'xor', 'blobs', 'density', 'ring'];
+export type DatasetName = 'pairs' | 'moons' | 'circles' | 'xor' | 'blobs' | 'density' | 'ring' | 'density-ring';
+export const DATASETS: readonly DatasetName[] = ['pairs', 'moons', 'circles', 'xor', 'blobs', 'density', 'ring', 'density-ring'];
 /** The playground's limit on N (issue 6: up to 10^5 points). */
 export const MAX_POINTS = 100_000;
 
@@ -138,6 +139,11 @@ export function generate(name: DatasetName, options: GenerateOptions): Dataset {
         points[2 * i + 1] = 0.5 + r * Math.sin(t);
       }
       break;
+    }
+    case 'density-ring': {
+      const a = generate('density', { n, seed: options.seed ?? 1 });
+      const b = generate('ring', { n, seed: (options.seed ?? 1) + 1 });
+      return { n, points: a.points, targets: b.points, labels: null, classes: 0 };
     }
     default:
       throw new RangeError(`unknown data set ${String(name)}; use one of ${DATASETS.join(', ')}`);

@@ -43,7 +43,32 @@ const JOB_UI: Record<JobName, JobUi> = {
       { key: 'stepsPerLayer', label: 'steps per layer', kind: 'number', value: 100, min: 1, max: 10000, step: 1 },
     ],
   },
+  transportToUniform: {
+    label: 'transport to the square U([0,1]²)',
+    params: [
+      { key: 'width', label: 'width p', kind: 'number', value: 3, min: 3, max: 64, step: 1 },
+      { key: 'epsilon', label: 'accuracy ε', kind: 'number', value: 0.2, min: 0.02, max: 2 },
+      ...integration(20),
+    ],
+  },
+  transport: {
+    label: 'transport to another cloud (the targets)',
+    params: [
+      { key: 'width', label: 'width p', kind: 'number', value: 3, min: 3, max: 64, step: 1 },
+      { key: 'epsilon', label: 'accuracy ε', kind: 'number', value: 0.25, min: 0.02, max: 2 },
+      ...integration(20),
+    ],
+    check: (s) => (s.targets ? null : 'transport needs a target cloud: generate the "density → ring" data set, or shift-click targets'),
+  },
 };
+
+/** Integration of the animation: the construction's own end points are closed-form. */
+function integration(steps: number): ParamSpec[] {
+  return [
+    { key: 'method', label: 'animate with', kind: 'select', value: 'exact', options: [['exact', 'exact (closed form)'], ['rk4', 'RK4'], ['euler', 'Euler']] },
+    { key: 'stepsPerLayer', label: 'steps per layer', kind: 'number', value: steps, min: 1, max: 10000, step: 1 },
+  ];
+}
 
 interface State {
   points: Float64Array;

@@ -11,13 +11,17 @@ export interface DataMessage {
   classes: number;
 }
 
-export type JobName = 'flow';
+export type JobName = 'flow' | 'transportToUniform' | 'transport';
 
 export interface JobParams {
   /** 'flow': the controls to integrate (JSON of controlsToJSON). */
   controlsJSON?: string;
   method?: 'rk4' | 'euler' | 'exact';
   stepsPerLayer?: number;
+  /** Width p of the constructed controls. */
+  width?: number;
+  /** Accuracy ε of a construction (transport: W_q ≤ ε). */
+  epsilon?: number;
 }
 
 export type ToWorker =

@@ -4,7 +4,11 @@
  * stop at the next chunk boundary when cancelled (AbortSignal through flowAsync).
  *
  * Jobs (a name → function registry, extended as controllers land in src/index.ts):
- *   flow   integrate the given controls (imported or constructed before) on the points
+ *   flow                integrate the given controls (imported or constructed before) on the points
+ *   transportToUniform  A6: controls pushing the empirical measure onto U([0,1]²) within W_q ≤ ε
+ *   transport           B3: μ0 → U → μ1 (the targets are samples of μ1)
+ * Constructions return their controls; the animation integrates them (rk4/euler/exact, as
+ * chosen) and the metrics compare that with the construction's closed-form end points.
  */
 import {
   AbortError,
@@ -12,6 +16,9 @@ import {
   controlsToJSON,
   flowAsync,
   init,
+  transport,
+  transportToUniform,
+  uniformTransportLayers,
   type Controls,
   type FlowResult,
 } from '../src/index.js';
@@ -50,7 +57,48 @@ const JOBS: Record<JobName, Job> = {
     metrics.push(...targetMetrics(result, ctx.data));
     return packFlow(controls, result, metrics);
   },
+  transportToUniform: async (ctx) => {
+    const { width = 3, epsilon = 0.2 } = ctx.params;
+    const n = ctx.data.points.length / 2;
+    ctx.progress(0, 'constructing');
+    const t = transportToUniform({ n, d: 2, data: ctx.data.points }, { width, epsilon });
+    const metrics = controlMetrics(t.controls);
+    metrics.push(
+      { key: 'switchesFormula', label: 'switches by the A6 count', value: uniformTransportLayers(t.resolution, 2, width) - 1 },
+      { key: 'resolution', label: 'grid n = ⌈√2/ε⌉', value: t.resolution },
+      { key: 'bound', label: 'certified W_q ≤', value: t.bound },
+      { key: 'cellMin', label: 'min samples per cube', value: Math.min(...t.cellCounts) },
+      { key: 'cellMax', label: 'max samples per cube', value: Math.max(...t.cellCounts) },
+    );
+    const result = await flowRecorded(t.controls, ctx, 'integrating');
+    metrics.push(deviation(result, t.points.data, ctx.params.method ?? 'rk4'));
+    return packFlow(t.controls, result, metrics);
+  },
+  transport: async (ctx) => {
+    const { width = 3, epsilon = 0.2 } = ctx.params;
+    if (!ctx.data.targets) throw new Error('transport needs samples of the target measure (the targets)');
+    const n = ctx.data.points.length / 2;
+    ctx.progress(0, 'constructing');
+    const t = transport({ n, d: 2, data: ctx.data.points }, { n: ctx.data.targets.length / 2, d: 2, data: ctx.data.targets }, { width, epsilon });
+    const metrics = controlMetrics(t.controls);
+    metrics.push(
+      { key: 'switchesToUniform', label: 'switches μ₀ → U', value: t.switchesToUniform },
+      { key: 'switchesFromUniform', label: 'switches U → μ₁', value: t.switchesFromUniform },
+      { key: 'resolution', label: 'grid n = ⌈√2/ε⌉', value: t.resolution },
+      { key: 'bound', label: 'certified W_q(Φ#μ₀, μ₁) ≤', value: t.bound },
+    );
+    const result = await flowRecorded(t.controls, ctx, 'integrating');
+    metrics.push(deviation(result, t.points.data, ctx.params.method ?? 'rk4'));
+    return packFlow(t.controls, result, metrics);
+  },
 };
+
+/** max_i ‖x_i(T) − closed-form end point_i‖: how far the animated integration is from the construction. */
+function deviation(r: FlowResult, exact: Float64Array, method: string): Metric {
+  let max = 0;
+  for (let i = 0; i < r.n; i++) max = Math.max(max, Math.hypot(r.data[2 * i] - exact[2 * i], r.data[2 * i + 1] - exact[2 * i + 1]));
+  return { key: 'deviation', label: `max |${method} − closed form| at T`, value: max };
+}
 
 /** Runs flowAsync recording at most MAX_FRAMES frames (and MAX_FRAME_VALUES values). */
 async function flowRecorded(controls: Controls, ctx: JobContext, stage: string): Promise<FlowResult> {
