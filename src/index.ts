@@ -36,3 +36,15 @@ export { softmaxDynamics, type SoftmaxOptions, type SoftmaxResult } from './atte
 export { sphereDynamics, countClusters, type SphereOptions, type SphereResult } from './attention/sphere.js';
 export { checkEquilibrium, type EquilibriumReport } from './attention/equilibrium.js';
 export type { MatrixLike } from './attention/matrix.js';
+export {
+  classify,
+  classifySwitchBounds,
+  CLASSIFY_METHODS,
+  type ClassifyMethod,
+  type ClassifyOptions,
+  type Classification,
+  type Readout,
+  type PredictOptions,
+} from './controllers/classify.js';
+export { collinearSwitchProbability, runsDistribution } from './controllers/collinear.js';
+export { approximateAutonomous, tubeField, type AutonomousOptions, type AutonomousResult } from './controllers/autonomous.js';
