@@ -1,0 +1,86 @@
+/**
+ * bench/attention — issue #5 targets, one thread, ratios from the same run:
+ *   hardmax  n = 2000, d = 16, 20 steps (symmetric pairs)   vs TS twin, NumPy, PyTorch
+ *   hardmax  n = 2000, d = 2,  20 steps (2-D hull band)      vs TS twin, NumPy, PyTorch
+ *   softmax  n = 2000, d = 16, 20 steps, T = 0.1             vs TS twin, NumPy
+ *   sphere   n = 10^4, d = 3, SA, β = 1: RK4 steps per second
+ * Same tokens and A for the peers (--x, --params); `value` = Σ|z| after the run, ours and theirs.
+ * Tokens standard normal, A = QQᵀ/d + I (Q standard normal), α = 1, tie tolerance 1e-12 (the anchors').
+ * Usage: npm run bench -- attention [--quick]
+ */
+import { createRng, hardmaxDynamics, init, softmaxDynamics, sphereDynamics } from '../src/index.js';
+import { hardmaxStepJS } from '../src/kernels/hardmax.js';
+import { softmaxCut, softmaxStepJS } from '../src/kernels/softmax.js';
+import { runPeer } from './lib/peers.js';
+import { printRows, ratio, saveReport, type Row } from './lib/report.js';
+import { time } from './lib/timing.js';
+
+const quick = process.argv.includes('--quick');
+
+function workload(seed: number, n: number, d: number) {
+  const rng = createRng(seed);
+  const Z = new Float64Array(n * d);
+  for (let j = 0; j < Z.length; j++) Z[j] = rng.normal();
+  const Q = Array.from({ length: d * d }, () => rng.normal());
+  const A = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += Q[i * d + k] * Q[j * d + k];
+    A[i * d + j] = s / d + (i === j ? 1 : 0);
+  }
+  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) A[j * d + i] = A[i * d + j];
+  return { Z, A };
+}
+
+const absSum = (a: Float64Array): number => a.reduce((s, v) => s + Math.abs(v), 0);
+
+await init();
+const rows: Row[] = [];
+const steps = 20, alpha = 1, T = 0.1;
+for (const [kind, d] of [['hardmax', 16], ['hardmax', 2], ['softmax', 16]] as const) {
+  const n = quick ? 500 : 2000;
+  const { Z, A } = workload(7 + d, n, d);
+  const cloud = { n, d, data: Z };
+  const wl = `${kind} n=${n} d=${d} ${steps} steps`;
+  let ours: { seconds: number; value: number };
+  let twin: number;
+  if (kind === 'hardmax') {
+    const run = () => hardmaxDynamics(cloud, { A, alpha, steps, record: false }).tokens.data;
+    const t = time(wl, run, { maxTime: quick ? 1 : 4 });
+    ours = { seconds: t.seconds, value: absSum(run()) };
+    const tw = time(`${wl} twin`, () => {
+      const z = Z.slice();
+      const l = new Int32Array(n), f = new Int32Array(n), c = new Int32Array(n);
+      for (let s = 0; s < steps; s++) hardmaxStepJS(z, n, d, A, alpha / (1 + alpha), 1e-12, true, l, f, c);
+      return z;
+    }, { maxTime: 1, minSamples: 1 });
+    twin = tw.seconds;
+  } else {
+    const run = () => softmaxDynamics(cloud, { A, alpha, temperature: T, steps, record: false }).tokens.data;
+    const t = time(wl, run, { maxTime: quick ? 1 : 4 });
+    ours = { seconds: t.seconds, value: absSum(run()) };
+    twin = time(`${wl} twin`, () => {
+      const z = Z.slice();
+      for (let s = 0; s < steps; s++) softmaxStepJS(z, n, d, A, alpha / (1 + alpha), 1 / T, softmaxCut(n));
+      return z;
+    }, { maxTime: 1, minSamples: 1 }).seconds;
+  }
+  rows.push({ workload: wl, contender: 'flowsteer wasm', seconds: ours.seconds, value: ours.value.toPrecision(15), speedup: '1×' });
+  rows.push({ workload: wl, contender: 'TS twin', seconds: twin, speedup: ratio(twin, ours.seconds) });
+  const peers = kind === 'hardmax' ? ['hardmax-numpy', 'hardmax-torch'] : ['softmax-numpy'];
+  for (const p of peers) {
+    const r = runPeer(p, { x: Z, n, d, params: { A: Array.from(A), alpha, steps, temperature: T }, repeat: 3 });
+    rows.push({ workload: wl, contender: p, seconds: r.seconds, value: r.value?.toPrecision(15) ?? '', speedup: ratio(r.seconds, ours.seconds), note: r.absent });
+  }
+}
+{
+  const n = quick ? 2000 : 10000, d = 3;
+  const rng = createRng(3);
+  const X = new Float64Array(n * d);
+  for (let j = 0; j < X.length; j++) X[j] = rng.normal();
+  const s = 2;
+  const t = time(`sphere n=${n}`, () => sphereDynamics({ n, d, data: X }, { beta: 1, steps: s, dt: 0.01 }), { maxTime: quick ? 1 : 5, minSamples: 2 });
+  rows.push({ workload: `sphere SA n=${n} d=3 RK4`, contender: 'flowsteer wasm', seconds: t.seconds / s, note: `${(s / t.seconds).toFixed(2)} steps/s (seconds per step; 4 field evaluations of n² pairs each)` });
+}
+printRows(rows, ['value', 'speedup']);
+console.log(`report: ${saveReport('attention', { quick, rows })}`);
