@@ -193,9 +193,9 @@ function refreshJobs(): void {
   if (Array.from(jobSelect.options).some((o) => o.value === current)) jobSelect.value = current;
   const none = jobSelect.options.length === 0;
   jobSelect.disabled = none;
-  runBtn.disabled = none;
-  stage.textContent = none ? 'import controls (Files) to run a flow' : '';
-  renderParams();
+  runBtn.disabled = none || state.running !== null;
+  // Keep what the user typed when the selected job did not change.
+  if (jobSelect.value !== current || paramsBox.childElementCount === 0) renderParams();
 }
 
 function renderParams(): void {
@@ -454,6 +454,7 @@ scrub.addEventListener('input', () => {
   playBtn.textContent = 'Play';
   renderer.seek(Number(scrub.value) / 1000);
 });
+$<HTMLSelectElement>('camera').addEventListener('change', () => renderer.setCamera($<HTMLSelectElement>('camera').value === 'whole' ? 'whole' : 'follow'));
 $<HTMLSelectElement>('speed').addEventListener('change', () => {
   renderer.duration = Number($<HTMLSelectElement>('speed').value);
 });

@@ -39,8 +39,9 @@ const pack = ([r, g, b]: [number, number, number]) => ((255 << 24) | (b << 16) |
 export interface View {
   xmin: number;
   ymax: number;
-  /** Pixels per unit. */
-  scale: number;
+  /** Pixels per unit along x and along y (equal unless the content is very elongated). */
+  sx: number;
+  sy: number;
   size: number;
 }
 
@@ -73,7 +74,7 @@ export class Renderer {
     this.size = canvas.width;
     this.image = ctx.createImageData(this.size, this.size);
     this.pixels = new Uint32Array(this.image.data.buffer);
-    this.view = { xmin: -1.5, ymax: 1.5, scale: this.size / 3, size: this.size };
+    this.view = { xmin: -1.5, ymax: 1.5, sx: this.size / 3, sy: this.size / 3, size: this.size };
     this.clear();
   }
 
@@ -86,7 +87,9 @@ export class Renderer {
   setScene(scene: Scene): void {
     this.scene = scene;
     this.bgCache.clear();
-    if (!this.keepView) this.view = fitView(scene, this.size);
+    this.layerViews.clear();
+    if (!this.keepView) this.wholeView = fitView(scene, this.size);
+    this.view = this.wholeView;
     this.u = 0;
     this.hold = 0;
     this.draw();
@@ -94,11 +97,48 @@ export class Renderer {
 
   /** World coordinates of a pixel of the canvas backing store. */
   toWorld(px: number, py: number): [number, number] {
-    return [this.view.xmin + px / this.view.scale, this.view.ymax - py / this.view.scale];
+    return [this.view.xmin + px / this.view.sx, this.view.ymax - py / this.view.sy];
   }
 
   /** Keeps the current view when data changes by clicks (points do not jump under the mouse). */
   keepView = false;
+  /**
+   * 'follow': each layer gets the view that holds the points while it acts (constructions such as
+   * transport stack cells far apart, then bring them back); 'whole': one view for the whole run.
+   */
+  private camera: 'follow' | 'whole' = 'follow';
+  private layerViews = new Map<number, View>();
+  private wholeView: View = this.view0();
+
+  private view0(): View {
+    return { xmin: -1.5, ymax: 1.5, sx: 720 / 3, sy: 720 / 3, size: 720 };
+  }
+
+  setCamera(mode: 'follow' | 'whole'): void {
+    this.camera = mode;
+    this.bgCache.clear();
+    this.draw();
+  }
+
+  private viewFor(layer: number): View {
+    const sc = this.scene!;
+    if (this.camera === 'whole' || layer < 0 || !sc.frameLayer) return this.wholeView;
+    let v = this.layerViews.get(layer);
+    if (!v) {
+      let first = -1, last = -1;
+      for (let f = 0; f < sc.frames; f++) {
+        if (sc.frameLayer[f] === layer) {
+          if (first < 0) first = f;
+          last = f;
+        }
+      }
+      first = Math.max(0, first - 1);
+      const lastLayer = sc.layers ? sc.layers.length - 1 : 0;
+      v = fitView(sc, this.size, first, last + 1, layer === 0 || layer === lastLayer);
+      this.layerViews.set(layer, v);
+    }
+    return v;
+  }
 
   get frame(): number {
     return this.u;
@@ -183,6 +223,7 @@ export class Renderer {
     const f1 = Math.min(sc.frames - 1, f0 + 1);
     const a = this.u - f0;
     const layer = sc.frameLayer ? sc.frameLayer[f0] : -1;
+    this.view = this.viewFor(layer);
     this.pixels.set(this.background(layer));
     this.plotPoints(sc, f0, f1, a);
     this.ctx.putImageData(this.image, 0, 0);
@@ -195,7 +236,7 @@ export class Renderer {
 
   private plotPoints(sc: Scene, f0: number, f1: number, a: number): void {
     const { n, positions, labels, leaders } = sc;
-    const { xmin, ymax, scale, size } = this.view;
+    const { xmin, ymax, sx, sy, size } = this.view;
     const px = this.pixels;
     const colors = PALETTE_CSS.map((c) => pack(rgb(c)));
     const plain = pack(rgb(UNLABELED));
@@ -205,7 +246,7 @@ export class Renderer {
     for (let i = 0; i < n; i++) {
       const x = b * positions[o0 + 2 * i] + a * positions[o1 + 2 * i];
       const y = b * positions[o0 + 2 * i + 1] + a * positions[o1 + 2 * i + 1];
-      const cx = ((x - xmin) * scale) | 0, cy = ((ymax - y) * scale) | 0;
+      const cx = ((x - xmin) * sx) | 0, cy = ((ymax - y) * sy) | 0;
       const isLeader = leaders !== null && leaders[f0 * n + i] === 1;
       const c = isLeader ? lead : labels ? colors[labels[i] & 7] : plain;
       const rr = isLeader ? r + 2 : r;
@@ -254,18 +295,18 @@ export class Renderer {
 
   private strokeTrails(c: CanvasRenderingContext2D, sc: Scene): void {
     if (sc.frames < 2) return;
-    const { xmin, ymax, scale } = this.view;
+    const { xmin, ymax, sx, sy } = this.view;
     const count = Math.min(sc.n, 160);
     const stride = sc.n / count;
     c.lineWidth = 1;
-    c.globalAlpha = 0.35;
+    c.globalAlpha = sc.frames > 100 ? 0.18 : 0.35;
     for (let s = 0; s < count; s++) {
       const i = Math.floor(s * stride);
       c.strokeStyle = sc.labels ? PALETTE_CSS[sc.labels[i] & 7] : '#7f8c8d';
       c.beginPath();
       for (let f = 0; f < sc.frames; f++) {
         const o = (f * sc.n + i) * 2;
-        const x = (sc.positions[o] - xmin) * scale, y = (ymax - sc.positions[o + 1]) * scale;
+        const x = (sc.positions[o] - xmin) * sx, y = (ymax - sc.positions[o + 1]) * sy;
         if (f === 0) c.moveTo(x, y);
         else c.lineTo(x, y);
       }
@@ -276,14 +317,14 @@ export class Renderer {
 
   private drawTargets(c: CanvasRenderingContext2D, sc: Scene): void {
     if (!sc.targets) return;
-    const { xmin, ymax, scale } = this.view;
+    const { xmin, ymax, sx, sy } = this.view;
     const m = sc.targets.length / 2;
     c.fillStyle = TARGET;
     c.strokeStyle = TARGET;
     const big = m <= 2000;
     c.lineWidth = 1.5;
     for (let i = 0; i < m; i++) {
-      const x = (sc.targets[2 * i] - xmin) * scale, y = (ymax - sc.targets[2 * i + 1]) * scale;
+      const x = (sc.targets[2 * i] - xmin) * sx, y = (ymax - sc.targets[2 * i + 1]) * sy;
       if (big) {
         c.beginPath();
         c.arc(x, y, 4.5, 0, 2 * Math.PI);
@@ -306,11 +347,11 @@ export class Renderer {
       c.lineTo(seg[2], seg[3]);
       c.stroke();
       // w_i: the direction in which this neuron pushes the points of its active half-space.
-      const wx = L.W[i], wy = L.W[p + i];
+      const wx = L.W[i] * this.view.sx, wy = L.W[p + i] * this.view.sy;
       const norm = Math.hypot(wx, wy);
       if (norm > 0) {
         const mx = (seg[0] + seg[2]) / 2, my = (seg[1] + seg[3]) / 2;
-        const len = Math.min(60, 20 + 12 * norm);
+        const len = Math.min(60, 20 + (12 * Math.hypot(L.W[i], L.W[p + i])));
         const ux = (wx / norm) * len, uy = (-wy / norm) * len;
         c.fillStyle = color;
         c.beginPath();
@@ -337,6 +378,8 @@ export class Renderer {
     c.fillStyle = '#222';
     const parts = [`t = ${t.toFixed(3)}`];
     if (layer >= 0 && sc.layers) parts.push(`layer ${layer + 1} / ${sc.layers.length}`);
+    const { sx, sy } = this.view;
+    if (Math.abs(sx / sy - 1) > 1e-9) parts.push(`axes not to scale (x ×${(sx / sy).toPrecision(2)})`);
     c.fillText(parts.join('   '), 10, 20);
   }
 
@@ -346,10 +389,10 @@ export class Renderer {
     const size = this.view.size;
     const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" width="${size}" height="${size}">`, `<rect width="100%" height="100%" fill="${BG}"/>`];
     if (!sc) return out.concat('</svg>').join('\n');
-    const { xmin, ymax, scale } = this.view;
+    const { xmin, ymax, sx, sy } = this.view;
     const f0 = Math.round(this.u);
     const layer = sc.frameLayer ? sc.frameLayer[f0] : -1;
-    const X = (x: number) => ((x - xmin) * scale).toFixed(1), Y = (y: number) => ((ymax - y) * scale).toFixed(1);
+    const X = (x: number) => ((x - xmin) * sx).toFixed(1), Y = (y: number) => ((ymax - y) * sy).toFixed(1);
     if (layer >= 0 && sc.layers) {
       const L = sc.layers[layer];
       for (let i = 0; i < sc.width; i++) {
@@ -398,8 +441,8 @@ export class Renderer {
   }
 }
 
-/** A square view holding the first and last frames and the targets, with a 8 % margin. */
-export function fitView(sc: Scene, size: number): View {
+/** A square view holding the recorded frames [from, to) (default all) and the targets, with an 8 % margin. */
+export function fitView(sc: Scene, size: number, from = 0, to = sc.frames, withTargets = true): View {
   let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
   const take = (arr: ArrayLike<number>, from: number, to: number) => {
     for (let j = from; j + 1 < to; j += 2) {
@@ -411,25 +454,28 @@ export function fitView(sc: Scene, size: number): View {
       if (y > ymax) ymax = y;
     }
   };
-  const fr = sc.n * 2;
-  take(sc.positions, 0, fr);
-  take(sc.positions, (sc.frames - 1) * fr, sc.frames * fr);
-  if (sc.targets) take(sc.targets, 0, sc.targets.length);
+  take(sc.positions, from * sc.n * 2, to * sc.n * 2);
+  if (sc.targets && withTargets) take(sc.targets, 0, sc.targets.length);
   if (!(xmax >= xmin)) (xmin = -1), (xmax = 1), (ymin = -1), (ymax = 1);
-  const span = Math.max(xmax - xmin, ymax - ymin, 1e-9) * 1.16;
   const cx = (xmin + xmax) / 2, cy = (ymin + ymax) / 2;
-  return { xmin: cx - span / 2, ymax: cy + span / 2, scale: size / span, size };
+  let wx = Math.max(xmax - xmin, 1e-9), wy = Math.max(ymax - ymin, 1e-9);
+  // Square pixels unless one side is more than 4× the other (e.g. cells stacked in a column by
+  // the transport construction): then each axis gets its own scale, and the caption says so.
+  if (wx < 4 * wy && wy < 4 * wx) wx = wy = Math.max(wx, wy);
+  wx *= 1.16;
+  wy *= 1.16;
+  return { xmin: cx - wx / 2, ymax: cy + wy / 2, sx: size / wx, sy: size / wy, size };
 }
 
 /** Shades {a·x + b > 0} of every neuron of the layer over `base` (10 % tint each). */
 function shadeHalfSpaces(out: Uint32Array, L: LayerInfo, p: number, v: View, base: [number, number, number]): void {
-  const { size, xmin, ymax, scale } = v;
+  const { size, xmin, ymax, sx, sy } = v;
   const tints = NEURON_CSS.map(rgb);
   const k = 0.1;
   for (let py = 0; py < size; py++) {
-    const y = ymax - (py + 0.5) / scale;
+    const y = ymax - (py + 0.5) / sy;
     for (let px = 0; px < size; px++) {
-      const x = xmin + (px + 0.5) / scale;
+      const x = xmin + (px + 0.5) / sx;
       let r = base[0], g = base[1], b = base[2];
       for (let i = 0; i < p; i++) {
         if (L.A[2 * i] * x + L.A[2 * i + 1] * y + L.b[i] > 0) {
@@ -448,7 +494,7 @@ function shadeHalfSpaces(out: Uint32Array, L: LayerInfo, p: number, v: View, bas
 export function hyperplaneSegment(a0: number, a1: number, b: number, v: View): [number, number, number, number] | null {
   const s = v.size;
   const corners: [number, number][] = [[0, 0], [s, 0], [s, s], [0, s]];
-  const val = ([px, py]: [number, number]) => a0 * (v.xmin + px / v.scale) + a1 * (v.ymax - py / v.scale) + b;
+  const val = ([px, py]: [number, number]) => a0 * (v.xmin + px / v.sx) + a1 * (v.ymax - py / v.sy) + b;
   const hits: [number, number][] = [];
   for (let i = 0; i < 4; i++) {
     const P = corners[i], Q = corners[(i + 1) % 4];
@@ -465,7 +511,7 @@ export function hyperplaneSegment(a0: number, a1: number, b: number, v: View): [
 export function halfPlanePolygon(a0: number, a1: number, b: number, v: View): [number, number][] {
   const s = v.size;
   const corners: [number, number][] = [[0, 0], [s, 0], [s, s], [0, s]];
-  const val = ([px, py]: [number, number]) => a0 * (v.xmin + px / v.scale) + a1 * (v.ymax - py / v.scale) + b;
+  const val = ([px, py]: [number, number]) => a0 * (v.xmin + px / v.sx) + a1 * (v.ymax - py / v.sy) + b;
   const out: [number, number][] = [];
   for (let i = 0; i < 4; i++) {
     const P = corners[i], Q = corners[(i + 1) % 4];
