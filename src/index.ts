@@ -48,3 +48,5 @@ export {
 } from './controllers/classify.js';
 export { collinearSwitchProbability, runsDistribution } from './controllers/collinear.js';
 export { approximateAutonomous, tubeField, type AutonomousOptions, type AutonomousResult } from './controllers/autonomous.js';
+export { interpolate, interpolationSwitches, type InterpolateOptions, type Autonomy } from './controllers/interpolate.js';
+export { describe, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';
