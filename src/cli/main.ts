@@ -5,8 +5,9 @@ import { FlowsteerError, init } from '../index.js';
 import { parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { demoCommand } from './commands/demo.js';
+import { classifyCommand } from './commands/classify.js';
 
-const commands: Command[] = [demoCommand];
+const commands: Command[] = [demoCommand, classifyCommand];
 
 function help(): string {
   return [

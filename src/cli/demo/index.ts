@@ -1,5 +1,6 @@
 /** Demo sections, in the order `flowsteer demo` runs them. Each capability adds its own. */
 import type { DemoSection } from './context.js';
 import { flowSection } from './flow.js';
+import { classifySection } from './classify.js';
 
-export const demoSections: DemoSection[] = [flowSection];
+export const demoSections: DemoSection[] = [flowSection, classifySection];
