@@ -17,6 +17,7 @@ import { FlowsteerError, InvalidArgumentError, ShapeMismatchError } from '../err
 import { eulerLayerJS } from '../kernels/euler.js';
 import { reluFieldJS } from '../kernels/relu.js';
 import { rk4LayerJS } from '../kernels/rk4.js';
+import { rk4CellLayerJS } from '../kernels/rk4_cell.js';
 import { wasmRuntime, type WasmRuntime } from '../runtime/loader.js';
 import type { Controls, Layer, PointCloud, PointsLike } from '../types.js';
 import { asCloud, asControls, checkCount, checkLayer, checkOneOf } from '../validate.js';
@@ -42,6 +43,29 @@ export interface FlowOptions extends ProgressOptions {
   trajectory?: boolean | TrajectoryOptions;
   /** Where to write the final points (n × d doubles); a new array by default. */
   out?: Float64Array;
+  /**
+   * Which RK4 kernel runs method 'rk4' (both compute classical RK4; results agree to rounding,
+   * ≤ 1e-12 relative, and each backend gives the same doubles for the same choice):
+   *   'dense' evaluates W relu(Ax + b) at all 4 stages, f64x2 across tiles of 8 points
+   *           (assembly/rk4.ts), ≈ 16pd flops per point-step whatever the data;
+   *   'cell'  uses that the field is affine on each cell of the hyperplane arrangement: while all
+   *           stages provably stay in the point's cell, one step is x ↦ x + Dx + r (d² flops),
+   *           rebuilt (≈ 2|S|d² + 6d³ flops) when the activation pattern changes
+   *           (assembly/rk4_cell.ts);
+   *   'auto'  (default) picks by d and p: see `rk4KernelFor`.
+   */
+  rk4Kernel?: Rk4Kernel | 'auto';
+}
+
+export type Rk4Kernel = 'dense' | 'cell';
+export const RK4_KERNELS: readonly (Rk4Kernel | 'auto')[] = ['auto', 'dense', 'cell'];
+
+/**
+ * The kernel rk4Kernel: 'auto' picks for width p and dimension d: 'cell' when d ≤ 12 and p ≥ d,
+ * else 'dense'.
+ */
+export function rk4KernelFor(d: number, p: number): Rk4Kernel {
+  return d <= 12 && p >= d ? 'cell' : 'dense';
 }
 
 export interface Trajectory {
@@ -65,6 +89,8 @@ interface FieldKernels {
   fieldScratchBytes(d: number, p: number): number;
   rk4Layer(x: number, n: number, d: number, W: number, A: number, b: number, p: number, h: number, steps: number, scratch: number, traj: number, every: number, stepOffset: number): void;
   rk4ScratchBytes(d: number, p: number): number;
+  rk4CellLayer(x: number, n: number, d: number, W: number, A: number, b: number, p: number, h: number, steps: number, scratch: number, traj: number, every: number, stepOffset: number): void;
+  rk4CellScratchBytes(d: number, p: number): number;
   eulerLayer(x: number, n: number, d: number, W: number, A: number, b: number, p: number, h: number, steps: number, scratch: number, traj: number, every: number, stepOffset: number): void;
   eulerScratchBytes(d: number, p: number): number;
 }
@@ -132,6 +158,8 @@ interface FlowPlan {
   out: Float64Array;
   rt: WasmRuntime | null;
   chunk: number;
+  /** The RK4 kernel, resolved from options.rk4Kernel. */
+  rk4: Rk4Kernel;
 }
 
 function planFlow(controlsIn: Controls, X: PointsLike, options: FlowOptions, fn: string): FlowPlan {
@@ -141,6 +169,8 @@ function planFlow(controlsIn: Controls, X: PointsLike, options: FlowOptions, fn:
   const method = checkOneOf('options.method', options.method ?? 'rk4', FLOW_METHODS);
   const steps = checkCount('options.stepsPerLayer', options.stepsPerLayer ?? DEFAULT_STEPS_PER_LAYER, 1, 1 << 24);
   const n = cloud.n, d = cloud.d;
+  const rk4Choice = checkOneOf('options.rk4Kernel', options.rk4Kernel ?? 'auto', RK4_KERNELS);
+  const rk4 = rk4Choice === 'auto' ? rk4KernelFor(d, controls.width) : rk4Choice;
   let every = 1;
   let traj: Float64Array | null = null;
   let times: Float64Array | null = null;
@@ -182,7 +212,7 @@ function planFlow(controlsIn: Controls, X: PointsLike, options: FlowOptions, fn:
   // ~4·10^6 multiply–adds per unit of work: a few milliseconds between progress reports.
   const work = Math.max(1, controls.layers.length * (method === 'exact' ? 200 : steps * 4) * controls.width * (d + 1));
   const chunk = Math.max(64, Math.min(n, Math.ceil(4e6 / work / 8) * 8));
-  return { controls, cloud, method, steps, every, traj, times, frames, out, rt, chunk };
+  return { controls, cloud, method, steps, every, traj, times, frames, out, rt, chunk, rk4 };
 }
 
 function* flowChunks(plan: FlowPlan): Generator<number, FlowResult> {
@@ -212,7 +242,7 @@ function jsChunk(plan: FlowPlan, i0: number, m: number): void {
   const x = out.subarray(i0 * d, (i0 + m) * d);
   const local = traj ? new Float64Array(plan.frames * m * d) : null;
   let offset = 0;
-  const kernel = method === 'rk4' ? rk4LayerJS : eulerLayerJS;
+  const kernel = method === 'euler' ? eulerLayerJS : plan.rk4 === 'cell' ? rk4CellLayerJS : rk4LayerJS;
   for (const L of controls.layers) {
     kernel(x, m, d, L.W, L.A, L.b, p, L.duration / steps, steps, local, every, offset);
     offset += steps;
@@ -227,9 +257,10 @@ function wasmChunk(plan: FlowPlan, rt: WasmRuntime, i0: number, m: number): void
   withArena(rt, () => {
     const a = rt.arena;
     const px = a.pushF64(out.subarray(i0 * d, (i0 + m) * d), 'X');
-    const ps = a.alloc(method === 'rk4' ? k.rk4ScratchBytes(d, p) : k.eulerScratchBytes(d, p));
+    const cell = method === 'rk4' && plan.rk4 === 'cell';
+    const ps = a.alloc(method === 'euler' ? k.eulerScratchBytes(d, p) : cell ? k.rk4CellScratchBytes(d, p) : k.rk4ScratchBytes(d, p));
     const pt = traj ? a.allocF64(plan.frames * m * d, 'trajectory') : 0;
-    const run = method === 'rk4' ? k.rk4Layer : k.eulerLayer;
+    const run = method === 'euler' ? k.eulerLayer : cell ? k.rk4CellLayer : k.rk4Layer;
     let offset = 0;
     for (const L of controls.layers) {
       const mark = a.mark();

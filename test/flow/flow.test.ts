@@ -40,7 +40,7 @@ describe('WASM kernels vs their TypeScript twins', () => {
       reluFieldJS(X.data, n, d, L.W, L.A, L.b, p, fj);
       expect(maxAbsDiff(fw, fj)).toBe(0);
       for (const method of ['rk4', 'euler'] as const) {
-        const r = flow(c, X, { method, stepsPerLayer: 7 });
+        const r = flow(c, X, { method, stepsPerLayer: 7, rk4Kernel: 'dense' });
         const x = X.data.slice();
         for (const l of c.layers) (method === 'rk4' ? rk4LayerJS : eulerLayerJS)(x, n, d, l.W, l.A, l.b, p, l.duration / 7, 7);
         const { max, firstBad } = relDiff(r.data, x, 1e-12);

@@ -1,0 +1,78 @@
+/**
+ * bench/rk4_cell — where the cell-aware RK4 kernel (assembly/rk4_cell.ts) beats the dense one
+ * (assembly/rk4.ts): time per point-step of both over a grid of dimensions d and widths p, on the
+ * workload of bench/flow.ts (unit-norm rows of A, b ~ 0.1·N(0,1), W ~ N(0,1)/p, x ~ N(0, I),
+ * 4 layers, T = 1, 25 steps per layer). The ratio dense / cell is what `rk4KernelFor(d, p)`
+ * (src/flow/flow.ts) encodes. Also prints the cell kernel's step mix (affine / plain steps,
+ * recomputations, rebuilds per point-step), measured with its TS twin.
+ * Usage: npm run bench -- rk4_cell [--quick] [--d=2,8] [--p=16,32] [--steps=25]
+ */
+import { createRng, flow, init, makeControls } from '../src/index.js';
+import { rk4KernelFor } from '../src/flow/flow.js';
+import { rk4CellLayerJS } from '../src/kernels/rk4_cell.js';
+import { printRows, saveReport, type Row } from './lib/report.js';
+import { time } from './lib/timing.js';
+
+const quick = process.argv.includes('--quick');
+
+function workload(seed: number, n: number, d: number, p: number, L: number) {
+  const rng = createRng(seed);
+  const layers = [];
+  for (let l = 0; l < L; l++) {
+    const A = new Float64Array(p * d), W = new Float64Array(d * p), b = new Float64Array(p);
+    for (let i = 0; i < p; i++) {
+      A.set(rng.unitVector(d), i * d);
+      b[i] = 0.1 * rng.normal();
+    }
+    for (let j = 0; j < d * p; j++) W[j] = rng.normal() / p;
+    layers.push({ duration: 1 / L, W, A, b });
+  }
+  const controls = makeControls({ d, width: p, layers });
+  const X = new Float64Array(n * d);
+  for (let j = 0; j < X.length; j++) X[j] = rng.normal();
+  return { controls, cloud: { n, d, data: X } };
+}
+
+await init();
+const arg = (name: string): number[] | null => {
+  const a = process.argv.find((v) => v.startsWith(`--${name}=`));
+  return a ? a.slice(name.length + 3).split(',').map(Number) : null;
+};
+const steps = arg('steps')?.[0] ?? 25, L = 4;
+const ds = arg('d') ?? (quick ? [2, 4, 8, 16] : [1, 2, 3, 4, 6, 8, 12, 16, 24]);
+const ps = arg('p') ?? (quick ? [4, 16, 64] : [2, 4, 8, 16, 32, 64, 128]);
+const rows: Row[] = [];
+const grid: Record<string, unknown>[] = [];
+for (const d of ds) {
+  for (const p of ps) {
+    const n = Math.max(512, Math.min(20_000, Math.round(2e8 / (L * steps * 16 * p * d))));
+    const { controls, cloud } = workload(7 + d * 131 + p, n, d, p, L);
+    const opts = { maxTime: quick ? 0.4 : 1, minSamples: 3 };
+    const dense = time(`d=${d} p=${p} dense`, () => flow(controls, cloud, { stepsPerLayer: steps, rk4Kernel: 'dense' }), opts);
+    const cell = time(`d=${d} p=${p} cell`, () => flow(controls, cloud, { stepsPerLayer: steps, rk4Kernel: 'cell' }), opts);
+    // step mix of the cell kernel (twin: same decisions as the kernel) on a sample of points
+    const m = Math.min(n, 1000);
+    const x = cloud.data.slice(0, m * d);
+    const mix = { affine: 0, plain: 0, recomputes: 0, rebuilds: 0 };
+    for (const l of controls.layers) {
+      const s = rk4CellLayerJS(x, m, d, l.W, l.A, l.b, p, l.duration / steps, steps);
+      mix.affine += s.affine; mix.plain += s.plain; mix.recomputes += s.recomputes; mix.rebuilds += s.rebuilds;
+    }
+    const ps1 = m * L * steps;
+    const nsDense = (1e9 * dense.seconds) / (n * L * steps), nsCell = (1e9 * cell.seconds) / (n * L * steps);
+    rows.push({
+      workload: `d=${d} p=${p} N=${n}`,
+      contender: `auto → ${rk4KernelFor(d, p)}`,
+      'dense ns/pt-step': nsDense.toFixed(1),
+      'cell ns/pt-step': nsCell.toFixed(1),
+      'dense/cell': (nsDense / nsCell).toFixed(2),
+      'plain %': ((100 * mix.plain) / ps1).toFixed(1),
+      'recomp/step': (mix.recomputes / ps1).toFixed(3),
+      'rebuild/step': (mix.rebuilds / ps1).toFixed(3),
+      note: `±${dense.rme.toFixed(0)}% / ±${cell.rme.toFixed(0)}%`,
+    });
+    grid.push({ d, p, n, nsDense, nsCell, ratio: nsDense / nsCell, auto: rk4KernelFor(d, p), mix: { ...mix, pointSteps: ps1 } });
+  }
+}
+printRows(rows, ['dense ns/pt-step', 'cell ns/pt-step', 'dense/cell', 'plain %', 'recomp/step', 'rebuild/step']);
+console.log(`report: ${saveReport('rk4_cell', { rows, grid })}`);
