@@ -35,6 +35,36 @@ interface JobUi {
 
 /** One entry per worker job, in the order of the menu. */
 const JOB_UI: Record<JobName, JobUi> = {
+  interpolate: {
+    label: 'interpolate (points → targets)',
+    params: [{ key: 'width', label: 'width p', kind: 'number', value: 2, min: 1, max: 1024, step: 1 }, ...integration(40)],
+    check: (s) => (s.targets && s.targets.length === s.points.length ? null : 'interpolation needs one target per point: generate "random pairs" or shift-click a target for every point'),
+  },
+  classify: {
+    label: 'classify (two labelled classes)',
+    params: [
+      { key: 'classifyMethod', label: 'construction', kind: 'select', value: 'cluster', options: [['cluster', 'cluster (§C1)'], ['hat', 'hat, one point set at a time'], ['collinear', 'collinear, width 1 (§C2)']] },
+      ...integration(40),
+    ],
+    check: (s) => (s.labels && s.classes === 2 ? null : 'classification needs two labelled classes: generate moons, circles, XOR or blobs with 2 classes'),
+  },
+  hardmax: {
+    label: 'hardmax attention (leaders)',
+    params: [
+      { key: 'alpha', label: 'step weight α', kind: 'number', value: 0.5, min: 0.001, max: 100 },
+      { key: 'steps', label: 'steps', kind: 'number', value: 60, min: 1, max: 400, step: 1 },
+    ],
+    check: (s) => (s.points.length / 2 <= 5000 ? null : 'attention dynamics in the playground: at most 5000 tokens'),
+  },
+  softmax: {
+    label: 'softmax attention',
+    params: [
+      { key: 'alpha', label: 'step weight α', kind: 'number', value: 0.5, min: 0.001, max: 100 },
+      { key: 'temperature', label: 'temperature', kind: 'number', value: 0.1, min: 0.001, max: 100 },
+      { key: 'steps', label: 'steps', kind: 'number', value: 60, min: 1, max: 400, step: 1 },
+    ],
+    check: (s) => (s.points.length / 2 <= 5000 ? null : 'attention dynamics in the playground: at most 5000 tokens'),
+  },
   flow: {
     label: 'flow the loaded controls',
     needsControls: true,
@@ -182,7 +212,8 @@ function onWorker(m: FromWorker): void {
 function refreshJobs(): void {
   const current = jobSelect.value;
   jobSelect.textContent = '';
-  for (const j of state.jobs) {
+  for (const j of Object.keys(JOB_UI) as JobName[]) {
+    if (!state.jobs.includes(j)) continue;
     const ui = JOB_UI[j];
     if (!ui || (ui.needsControls && !state.controlsJSON)) continue;
     const o = document.createElement('option');

@@ -11,7 +11,7 @@ export interface DataMessage {
   classes: number;
 }
 
-export type JobName = 'flow' | 'transportToUniform' | 'transport';
+export type JobName = 'interpolate' | 'classify' | 'transportToUniform' | 'transport' | 'hardmax' | 'softmax' | 'flow';
 
 export interface JobParams {
   /** 'flow': the controls to integrate (JSON of controlsToJSON). */
@@ -22,6 +22,12 @@ export interface JobParams {
   width?: number;
   /** Accuracy ε of a construction (transport: W_q ≤ ε). */
   epsilon?: number;
+  /** classify: construction ('cluster' | 'hat' | 'collinear'). */
+  classifyMethod?: string;
+  /** attention: step weight α, steps, softmax temperature. */
+  alpha?: number;
+  steps?: number;
+  temperature?: number;
 }
 
 export type ToWorker =

@@ -4,6 +4,9 @@
  * stop at the next chunk boundary when cancelled (AbortSignal through flowAsync).
  *
  * Jobs (a name → function registry, extended as controllers land in src/index.ts):
+ *   interpolate         Thm 3.3 / §A1: controls sending every x_i exactly to y_i, 2⌈N/p⌉ − 1 switches
+ *   classify            §C1/§C2: controls separating two labelled classes by a half-space readout
+ *   hardmax, softmax    attention dynamics (eq. 4.1, 4.2): tokens cluster around leaders
  *   flow                integrate the given controls (imported or constructed before) on the points
  *   transportToUniform  A6: controls pushing the empirical measure onto U([0,1]²) within W_q ≤ ε
  *   transport           B3: μ0 → U → μ1 (the targets are samples of μ1)
@@ -15,7 +18,13 @@ import {
   controlsFromJSON,
   controlsToJSON,
   flowAsync,
+  classify,
+  hardmaxDynamics,
   init,
+  interpolate,
+  interpolationSwitches,
+  softmaxDynamics,
+  type PointCloud,
   transport,
   transportToUniform,
   uniformTransportLayers,
@@ -49,6 +58,67 @@ interface JobContext {
 type Job = (ctx: JobContext) => Promise<Omit<RunResult, 'type' | 'id' | 'job' | 'elapsedMs'>>;
 
 const JOBS: Record<JobName, Job> = {
+  interpolate: async (ctx) => {
+    const { width = 1 } = ctx.params;
+    if (!ctx.data.targets || ctx.data.targets.length !== ctx.data.points.length) throw new Error('interpolation needs one target per point');
+    const n = ctx.data.points.length / 2;
+    ctx.progress(0, 'constructing');
+    const controls = interpolate({ n, d: 2, data: ctx.data.points }, { n, d: 2, data: ctx.data.targets }, { width });
+    const metrics = controlMetrics(controls);
+    metrics.push({ key: 'switchesTheorem', label: 'theorem: 2⌈N/p⌉ − 1', value: interpolationSwitches(n, 2, width) });
+    const result = await flowRecorded(controls, ctx, 'integrating');
+    metrics.push(...targetMetrics(result, ctx.data));
+    return packFlow(controls, result, metrics);
+  },
+  classify: async (ctx) => {
+    const labels = ctx.data.labels;
+    if (!labels || ctx.data.classes !== 2) throw new Error('classification needs two labelled classes (moons, circles, XOR, or blobs with 2 classes)');
+    const n = labels.length;
+    ctx.progress(0, 'constructing');
+    const method = (ctx.params.classifyMethod ?? 'cluster') as 'cluster' | 'hat' | 'collinear';
+    const c = classify({ n, d: 2, data: ctx.data.points }, labels, { method });
+    const metrics = controlMetrics(c.controls);
+    metrics.push(
+      { key: 'movers', label: 'points of the moving class m', value: c.m },
+      { key: 'boundPaper', label: 'paper bound 4⌈m/d⌉ − 1', value: c.bounds.paper },
+      { key: 'boundPointwise', label: 'point by point 2N − 1', value: c.bounds.pointByPoint },
+      { key: 'margin', label: 'guaranteed margin μ', value: c.margin },
+    );
+    const result = await flowRecorded(c.controls, ctx, 'integrating');
+    // Read out the half-space at time T from the integrated points (what the animation shows).
+    let correct = 0, minMargin = Infinity;
+    for (let i = 0; i < n; i++) {
+      const score = result.data[2 * i + c.readout.axis] - c.readout.offset;
+      if ((score > 0 ? 1 : 0) === labels[i]) correct++;
+      minMargin = Math.min(minMargin, labels[i] === 1 ? score : -score);
+    }
+    metrics.push(
+      { key: 'accuracy', label: 'training accuracy', value: correct / n },
+      { key: 'minMargin', label: 'smallest signed margin at T', value: minMargin },
+    );
+    return packFlow(c.controls, result, metrics);
+  },
+  hardmax: async (ctx) => {
+    const { alpha = 0.5, steps = 60 } = ctx.params;
+    const n = ctx.data.points.length / 2;
+    ctx.progress(0, 'iterating');
+    const r = hardmaxDynamics({ n, d: 2, data: ctx.data.points }, { alpha, steps });
+    const leaders = new Uint8Array(r.trajectory.length * n);
+    r.leaders.forEach((ls, k) => ls.forEach((i) => (leaders[k * n + i] = 1)));
+    const metrics: Metric[] = [
+      { key: 'clusters', label: 'clusters at the end', value: r.clusters.length },
+      { key: 'leaders', label: 'leaders at the end', value: r.leaders[r.leaders.length - 1].length },
+      { key: 'stableFrom', label: 'steps to cluster (leader set fixed from)', value: r.stableFrom },
+    ];
+    return packTokens(r.trajectory, metrics, leaders);
+  },
+  softmax: async (ctx) => {
+    const { alpha = 0.5, steps = 60, temperature = 0.1 } = ctx.params;
+    const n = ctx.data.points.length / 2;
+    ctx.progress(0, 'iterating');
+    const r = softmaxDynamics({ n, d: 2, data: ctx.data.points }, { alpha, steps, temperature });
+    return packTokens(r.trajectory, [{ key: 'clusters', label: 'clusters at the end (1e-6)', value: r.clusters.length }], null);
+  },
   flow: async (ctx) => {
     if (!ctx.params.controlsJSON) throw new Error('no controls loaded: construct or import controls first');
     const controls = controlsFromJSON(ctx.params.controlsJSON, { maxParameters: IMPORT_LIMITS.maxParameters });
@@ -169,6 +239,17 @@ function packFlow(controls: Controls, r: FlowResult, metrics: Metric[]): Omit<Ru
     metrics,
     leaders: null,
   };
+}
+
+/** Attention trajectories: one frame per step, no layers. */
+function packTokens(trajectory: PointCloud[], metrics: Metric[], leaders: Uint8Array | null): Omit<RunResult, 'type' | 'id' | 'job' | 'elapsedMs'> {
+  const frames = trajectory.length, n = trajectory[0].n;
+  const positions = new Float32Array(frames * n * 2);
+  trajectory.forEach((t, f) => {
+    for (let j = 0; j < 2 * n; j++) positions[f * n * 2 + j] = t.data[j];
+  });
+  metrics.push({ key: 'steps', label: 'steps', value: frames - 1 });
+  return { n, frames, times: Float64Array.from({ length: frames }, (_, k) => k), positions, frameLayer: null, layers: null, width: 0, controlsJSON: null, metrics, leaders };
 }
 
 let running: { id: number; abort: AbortController } | null = null;

@@ -148,6 +148,45 @@ describe('playground in Chromium', () => {
     }
   });
 
+  it('interpolate: switches = 2⌈N/p⌉ − 1 (Thm 3.3) and every point lands on its target', async (ctx) => {
+    if (!chromium) return ctx.skip(skipWhy);
+    await generate('pairs', 16, 3);
+    const before = await canvasPixels();
+    await runJob('interpolate', { width: '2', method: 'exact', stepsPerLayer: '30' });
+    expect(await metric('switches')).toBe(2 * Math.ceil(16 / 2) - 1);
+    expect(await metric('switchesTheorem')).toBe(15);
+    expect(await metric('maxError')).toBeLessThan(1e-6);
+    await page.waitForTimeout(1500);
+    expect(diff(before, await canvasPixels())).toBeGreaterThan(1e5);
+    await page.screenshot({ path: join(outDir, 'playground-interpolate.png') });
+  });
+
+  it('classify two moons: every training point on its side of the readout, switches within the paper bound', async (ctx) => {
+    if (!chromium) return ctx.skip(skipWhy);
+    await generate('moons', 200, 2);
+    await runJob('classify', { classifyMethod: 'cluster', method: 'exact', stepsPerLayer: '30' });
+    expect(await metric('accuracy')).toBe(1);
+    expect(await metric('minMargin')).toBeGreaterThan(0);
+    expect(await metric('switches')).toBeLessThanOrEqual(await metric('boundPaper'));
+    await page.waitForTimeout(2000);
+    await page.screenshot({ path: join(outDir, 'playground-classify.png') });
+  });
+
+  it('hardmax attention: tokens collapse onto clusters and the leader set becomes fixed', async (ctx) => {
+    if (!chromium) return ctx.skip(skipWhy);
+    await generate('blobs', 90, 4);
+    await runJob('hardmax', { alpha: '0.5', steps: '60' });
+    const clusters = await metric('clusters');
+    expect(clusters).toBeGreaterThanOrEqual(1);
+    expect(clusters).toBeLessThan(90);
+    expect(await metric('stableFrom')).toBeLessThanOrEqual(60);
+    expect(await metric('leaders')).toBeGreaterThanOrEqual(1);
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(outDir, 'playground-hardmax.png') });
+    await runJob('softmax', { alpha: '0.5', temperature: '0.1', steps: '60' });
+    expect(await metric('clusters')).toBeGreaterThanOrEqual(1);
+  });
+
   it('transport to the square: switches as the A6 count says, certified W_q ≤ ε, exact animation matches the construction', async (ctx) => {
     if (!chromium) return ctx.skip(skipWhy);
     await generate('density', 2000);
