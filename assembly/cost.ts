@@ -1,0 +1,52 @@
+// The ground-cost matrix of optimal transport between point clouds,
+//   C[i·m + j] = ‖x_i − y_j‖₂^p,   x: n × d, y: m × d row-major, C: n × m row-major,
+// vectorised with f64x2 across j: y is first transposed into `scratch` (d × m, structure of
+// arrays, m rounded up to even) so one v128 load reads coordinate k of y_j and y_{j+1}.
+// Operation order (mirrored by src/kernels/cost.ts): s = ((0 + δ_0²) + δ_1²) + …, then
+// p = 2 → s, p = 1 → √s, else pow(√s, p).
+import { checkRange } from './lib/memory';
+
+export function costScratchBytes(m: i32, d: i32): i32 {
+  return ((m + 1) & ~1) * d * 8;
+}
+
+export function costMatrix(x: usize, n: i32, y: usize, m: i32, d: i32, p: f64, out: usize, scratch: usize): void {
+  checkRange(x, <usize>(n * d) << 3);
+  checkRange(y, <usize>(m * d) << 3);
+  checkRange(out, (<usize>n * <usize>m) << 3);
+  checkRange(scratch, <usize>costScratchBytes(m, d));
+  const me = (m + 1) & ~1;
+  for (let k = 0; k < d; k++) {
+    for (let j = 0; j < me; j++) {
+      store<f64>(scratch + ((<usize>(k * me + j)) << 3), j < m ? load<f64>(y + ((<usize>(j * d + k)) << 3)) : 0.0);
+    }
+  }
+  const mode = p == 2.0 ? 2 : p == 1.0 ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const row = out + ((<usize>i * <usize>m) << 3);
+    const xi = x + ((<usize>(i * d)) << 3);
+    let j = 0;
+    for (; j + 2 <= m; j += 2) {
+      let s = f64x2.splat(0.0);
+      for (let k = 0; k < d; k++) {
+        const t = f64x2.sub(v128.load64_splat(xi + (<usize>k << 3)), v128.load(scratch + ((<usize>(k * me + j)) << 3)));
+        s = f64x2.add(s, f64x2.mul(t, t));
+      }
+      if (mode == 1) s = f64x2.sqrt(s);
+      else if (mode == 0) {
+        s = f64x2.sqrt(s);
+        s = f64x2.replace_lane(s, 0, Math.pow(f64x2.extract_lane(s, 0), p));
+        s = f64x2.replace_lane(s, 1, Math.pow(f64x2.extract_lane(s, 1), p));
+      }
+      v128.store(row + (<usize>j << 3), s);
+    }
+    for (; j < m; j++) {
+      let s = 0.0;
+      for (let k = 0; k < d; k++) {
+        const t = load<f64>(xi + (<usize>k << 3)) - load<f64>(scratch + ((<usize>(k * me + j)) << 3));
+        s = s + t * t;
+      }
+      store<f64>(row + (<usize>j << 3), mode == 2 ? s : mode == 1 ? Math.sqrt(s) : Math.pow(Math.sqrt(s), p));
+    }
+  }
+}
