@@ -664,3 +664,15 @@ function refineRoot(N: number, s0: number, sigma: number, lo: number, hi: number
   }
   return Math.min(Math.max(t, lo), hi);
 }
+
+/**
+ * True when every neuron of the layer is silent (w_i = 0) or frozen (⟨a_j, w_i⟩ = 0 for every
+ * non-silent i, up to the coupling tolerance): then every activation is constant along every
+ * trajectory and the exact flow is x(t) = x₀ + t·f(x₀) (ALGORITHMS.md §1.2, primitive P1).
+ * The flow engine evaluates such layers for a whole chunk with the batched field kernel.
+ */
+export function isParallelLayer(layer: Layer, d: number, p: number): boolean {
+  const L = layerData(layer, d, p);
+  for (let j = 0; j < p; j++) if (L.kind[j] === 0) return false;
+  return true;
+}

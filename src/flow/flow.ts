@@ -21,7 +21,7 @@ import { rk4CellLayerJS } from '../kernels/rk4_cell.js';
 import { wasmRuntime, type WasmRuntime } from '../runtime/loader.js';
 import type { Controls, Layer, PointCloud, PointsLike } from '../types.js';
 import { asCloud, asControls, checkCount, checkLayer, checkOneOf } from '../validate.js';
-import { exactLayerPoint } from './exact.js';
+import { exactLayerPoint, isParallelLayer } from './exact.js';
 import { runAsync, runSync, type ProgressOptions } from './progress.js';
 
 export type FlowMethod = 'rk4' | 'euler' | 'exact';
@@ -297,16 +297,53 @@ function exactChunk(plan: FlowPlan, i0: number, m: number): void {
     }
   }
   const layers = controls.layers;
-  for (let i = i0; i < i0 + m; i++) {
-    for (let li = 0; li < layers.length; li++) {
-      const sm = traj ? layerSamples[li] : null;
+  const x = out.subarray(i0 * d, (i0 + m) * d);
+  let f: Float64Array | null = null;
+  for (let li = 0; li < layers.length; li++) {
+    const L = layers[li];
+    const sm = traj ? layerSamples[li] : null;
+    if (isParallelLayer(L, d, p)) {
+      // Every activation is constant along the trajectories: x(t) = x₀ + t·f(x₀) exactly,
+      // one batched field evaluation for the whole chunk (WASM kernel or its twin).
+      f ??= new Float64Array(m * d);
+      fieldInto(plan.rt, L, d, p, x, m, f);
+      if (sm && traj) {
+        for (let j = 0; j < sm.times.length; j++) {
+          const t = sm.times[j];
+          const base = (sm.firstFrame + j) * frameStride + i0 * d;
+          for (let q = 0; q < m * d; q++) traj[base + q] = x[q] + t * f[q];
+        }
+      }
+      const tau = L.duration;
+      for (let q = 0; q < m * d; q++) x[q] = x[q] + tau * f[q];
+      continue;
+    }
+    for (let i = i0; i < i0 + m; i++) {
       if (sm && sm.times.length > 0 && traj) {
-        exactLayerPoint(out, i * d, d, layers[li], p, sm.times, traj, sm.firstFrame * frameStride + i * d, frameStride, li);
+        exactLayerPoint(out, i * d, d, L, p, sm.times, traj, sm.firstFrame * frameStride + i * d, frameStride, li);
       } else {
-        exactLayerPoint(out, i * d, d, layers[li], p, null, null, 0, 0, li);
+        exactLayerPoint(out, i * d, d, L, p, null, null, 0, 0, li);
       }
     }
   }
+}
+
+/** out (m × d) ← W relu(A x + b) for the m points in x, with the active backend. */
+function fieldInto(rt: WasmRuntime | null, L: Layer, d: number, p: number, x: Float64Array, m: number, out: Float64Array): void {
+  if (!rt) {
+    reluFieldJS(x, m, d, L.W, L.A, L.b, p, out);
+    return;
+  }
+  const k = rt.exports as unknown as FieldKernels;
+  withArena(rt, () => {
+    const a = rt.arena;
+    const px = a.pushF64(x, 'X');
+    const pw = a.pushF64(L.W), pa = a.pushF64(L.A), pb = a.pushF64(L.b);
+    const po = a.allocF64(m * d, 'field');
+    const ps = a.alloc(k.fieldScratchBytes(d, p));
+    k.reluField(px, m, d, pw, pa, pb, p, po, ps);
+    out.set(a.f64.subarray(po >>> 3, (po >>> 3) + m * d));
+  });
 }
 
 function scatterFrames(local: Float64Array, traj: Float64Array, frames: number, m: number, n: number, d: number, i0: number): void {
