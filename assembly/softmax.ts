@@ -2,102 +2,67 @@
 //   P_il = e^{S_il/T} / Σ_j e^{S_ij/T},  S_il = ⟨A z_i, z_l⟩,
 //   z_i ← z_i + c·(Σ_l P_il z_l − z_i),  c = α/(1+α)
 // (the update of the anchors' softmax-numpy; T → 0 gives the hardmax step of eq. 4.1).
-// Operation order (mirrored by src/kernels/softmax.ts, bit for bit):
-//   w_i = A z_i (sequential sums); s_il = dot(w_i, z_l)·(1/T) with dot = (even-k lane + odd-k
-//   lane) + odd tail; m_i = max_l s_il; e_il = exp(s_il − m_i) (assembly/lib/exp.ts);
-//   terms with s_il − m_i < cut are dropped, cut = ln(2^−53 / n) chosen on the TS side, so the
-//   dropped mass is below 2^−53 of the row sum (under the rounding of the sum itself);
-//   Zs = Σ_l e_il, Y_k = Σ_l e_il z_lk (ascending l), z_ik ← z_ik + c·(Y_k/Zs − z_ik).
-// Rows go two at a time with 2×2 register blocks for the scores.
+//
+// Operation order (mirrored by src/kernels/softmax.ts, bit for bit, in both modes):
+//   w_a = A z_a (sequential sums); scores are the canonical ones of assembly/hardmax.ts,
+//   S_il = dot(w_a, z_b)·(1/T) with a = min(i,l), b = max(i,l) and dot = (even-k lane + odd-k
+//   lane) + odd tail — so S_il = S_li bit for bit (A is symmetrised exactly on the TS side);
+//   m_i = max_l S_il; e_il = exp(S_il − m_i) (assembly/lib/exp.ts), and e_il := 0 when
+//   S_il − m_i < cut, cut = ln(2^−53 / n) chosen on the TS side, so the dropped mass is below
+//   2^−53 of the row sum (under the rounding of the sum itself);
+//   Zs = Σ_l e_il, Y_k = Σ_l e_il z_lk (ascending l; a dropped term adds +0, which is exact);
+//   z_ik ← z_ik + c·(Y_k/Zs − z_ik).
+//
+// Two ways to get the scores, identical results:
+//   mode 1 "symmetric": the whole n×n score matrix in scratch, each unordered pair computed
+//     once (half the n²d multiply–adds) in 64×64 tiles of 2×2 register blocks, the block's
+//     transpose stored too (the tile keeps those rows in cache). Needs 8n² bytes of scratch.
+//   mode 0 "rows": two rows at a time into two row buffers, each pair computed from both
+//     sides in the canonical orientation (w of the smaller index). O(nd) scratch.
+// The row pass is vectorised: f64x2 max, f64x2 exp on lane pairs with the cut as a lane mask
+// (pairs entirely below the cut are skipped — most of them at small T), and the weighted sum
+// Σ_l e_il z_l accumulated over k in f64x2 lanes (z is row-major, so z_l is contiguous).
 import { checkRange } from './lib/memory';
-import { expF64 } from './lib/exp';
+import { expF64, expF64x2 } from './lib/exp';
 
-export function softmaxScratchBytes(n: i32, d: i32): i32 {
-  return 8 * (2 * n * d + 2 * n + d) + 64;
+// @ts-ignore: decorator
+@inline const TILE: i32 = 64;
+
+/** Scratch bytes for mode 0 (rows) or 1 (symmetric: adds the n×n score matrix). */
+export function softmaxScratchBytes(n: i32, d: i32, mode: i32): i32 {
+  const base = 8 * (2 * n * d + 2 * n + d + 2) + 64;
+  return mode == 1 ? base + 8 * n * n : base;
 }
 
-function rowsOut(i: i32, row: usize, z: usize, zn: usize, n: i32, d: i32, c: f64, cut: f64, acc: usize): void {
-  let m = -Infinity;
-  for (let l = 0; l < n; l++) m = max(m, load<f64>(row + (<usize>l << 3)));
-  for (let k = 0; k < d; k++) store<f64>(acc + (<usize>k << 3), 0.0);
-  let zs = 0.0;
-  const rb = <usize>d << 3;
-  for (let l = 0; l < n; l++) {
-    const x = load<f64>(row + (<usize>l << 3)) - m;
-    if (x < cut) continue;
-    const e = expF64(x);
-    zs = zs + e;
-    const zl = z + <usize>l * rb;
-    for (let k = 0; k < d; k++) {
-      const o = <usize>k << 3;
-      store<f64>(acc + o, load<f64>(acc + o) + e * load<f64>(zl + o));
-    }
-  }
-  const zi = z + <usize>i * rb, zni = zn + <usize>i * rb;
-  for (let k = 0; k < d; k++) {
-    const o = <usize>k << 3;
-    const x = load<f64>(zi + o);
-    store<f64>(zni + o, x + c * (load<f64>(acc + o) / zs - x));
-  }
-}
-
-export function softmaxStep(z: usize, n: i32, d: i32, A: usize, c: f64, invT: f64, cut: f64, scratch: usize): void {
-  const nd = <usize>(n * d) << 3;
-  checkRange(z, nd);
-  checkRange(A, <usize>(d * d) << 3);
-  checkRange(scratch, <usize>softmaxScratchBytes(n, d));
-  const w = scratch, zn = w + nd, row0 = zn + nd, row1 = row0 + (<usize>n << 3), acc = row1 + (<usize>n << 3);
-  const rb = <usize>d << 3;
-  for (let a = 0; a < n; a++) {
-    const za = z + <usize>a * rb, wa = w + <usize>a * rb;
-    for (let k = 0; k < d; k++) {
-      const ak = A + (<usize>(k * d) << 3);
-      let s = 0.0;
-      for (let j = 0; j < d; j++) s = s + load<f64>(ak + (<usize>j << 3)) * load<f64>(za + (<usize>j << 3));
-      store<f64>(wa + (<usize>k << 3), s);
-    }
-  }
+/** Scores of rows (i, i+1) × columns (l, l+1): x rows from xa, y columns from ya. */
+// @ts-ignore: decorator
+@inline
+function block(x0: usize, x1: usize, y0: usize, y1: usize, d: i32, invT: f64, out0: usize, out1: usize): void {
   const zero = f64x2.splat(0.0);
-  const odd = d & 1;
-  const tail = <usize>(d - 1) << 3;
-  for (let i = 0; i < n; i += 2) {
-    const two = i + 1 < n;
-    const w0 = w + <usize>i * rb, w1 = two ? w0 + rb : w0;
-    let l = 0;
-    for (; l + 1 < n; l += 2) {
-      const z0 = z + <usize>l * rb, z1 = z0 + rb;
-      let a00 = zero, a01 = zero, a10 = zero, a11 = zero;
-      for (let k = 0; k + 1 < d; k += 2) {
-        const o = <usize>k << 3;
-        const x0 = v128.load(w0 + o), x1 = v128.load(w1 + o);
-        const y0 = v128.load(z0 + o), y1 = v128.load(z1 + o);
-        a00 = f64x2.add(a00, f64x2.mul(x0, y0));
-        a01 = f64x2.add(a01, f64x2.mul(x0, y1));
-        a10 = f64x2.add(a10, f64x2.mul(x1, y0));
-        a11 = f64x2.add(a11, f64x2.mul(x1, y1));
-      }
-      let r0 = f64x2.add(v128.shuffle<f64>(a00, a01, 0, 2), v128.shuffle<f64>(a00, a01, 1, 3));
-      let r1 = f64x2.add(v128.shuffle<f64>(a10, a11, 0, 2), v128.shuffle<f64>(a10, a11, 1, 3));
-      if (odd) {
-        const y = f64x2.replace_lane(f64x2.splat(load<f64>(z0 + tail)), 1, load<f64>(z1 + tail));
-        r0 = f64x2.add(r0, f64x2.mul(f64x2.splat(load<f64>(w0 + tail)), y));
-        r1 = f64x2.add(r1, f64x2.mul(f64x2.splat(load<f64>(w1 + tail)), y));
-      }
-      const it = f64x2.splat(invT);
-      v128.store(row0 + (<usize>l << 3), f64x2.mul(r0, it));
-      v128.store(row1 + (<usize>l << 3), f64x2.mul(r1, it));
-    }
-    if (l < n) {
-      const zl = z + <usize>l * rb;
-      store<f64>(row0 + (<usize>l << 3), dotRow(w0, zl, d) * invT);
-      store<f64>(row1 + (<usize>l << 3), dotRow(w1, zl, d) * invT);
-    }
-    rowsOut(i, row0, z, zn, n, d, c, cut, acc);
-    if (two) rowsOut(i + 1, row1, z, zn, n, d, c, cut, acc);
+  let a00 = zero, a01 = zero, a10 = zero, a11 = zero;
+  for (let k = 0; k + 1 < d; k += 2) {
+    const o = <usize>k << 3;
+    const p0 = v128.load(x0 + o), p1 = v128.load(x1 + o);
+    const q0 = v128.load(y0 + o), q1 = v128.load(y1 + o);
+    a00 = f64x2.add(a00, f64x2.mul(p0, q0));
+    a01 = f64x2.add(a01, f64x2.mul(p0, q1));
+    a10 = f64x2.add(a10, f64x2.mul(p1, q0));
+    a11 = f64x2.add(a11, f64x2.mul(p1, q1));
   }
-  memory.copy(z, zn, nd);
+  let r0 = f64x2.add(v128.shuffle<f64>(a00, a01, 0, 2), v128.shuffle<f64>(a00, a01, 1, 3));
+  let r1 = f64x2.add(v128.shuffle<f64>(a10, a11, 0, 2), v128.shuffle<f64>(a10, a11, 1, 3));
+  if (d & 1) {
+    const t = <usize>(d - 1) << 3;
+    const y = f64x2.replace_lane(f64x2.splat(load<f64>(y0 + t)), 1, load<f64>(y1 + t));
+    r0 = f64x2.add(r0, f64x2.mul(f64x2.splat(load<f64>(x0 + t)), y));
+    r1 = f64x2.add(r1, f64x2.mul(f64x2.splat(load<f64>(x1 + t)), y));
+  }
+  const it = f64x2.splat(invT);
+  v128.store(out0, f64x2.mul(r0, it));
+  v128.store(out1, f64x2.mul(r1, it));
 }
 
+// @ts-ignore: decorator
 @inline
 function dotRow(w: usize, z: usize, d: i32): f64 {
   let acc = f64x2.splat(0.0);
@@ -108,4 +73,168 @@ function dotRow(w: usize, z: usize, d: i32): f64 {
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   if (d & 1) s = s + load<f64>(w + <usize>(d - 1) * 8) * load<f64>(z + <usize>(d - 1) * 8);
   return s;
+}
+
+/** Row i's softmax average from its n scores at `row`; writes the new token to zn. */
+function rowOut(i: i32, row: usize, z: usize, zn: usize, n: i32, d: i32, c: f64, cut: f64, acc: usize): void {
+  let mv = f64x2.splat(-Infinity);
+  const even = n & ~1;
+  for (let l = 0; l < even; l += 2) mv = f64x2.max(mv, v128.load(row + (<usize>l << 3)));
+  let m = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
+  if (n & 1) m = max(m, load<f64>(row + (<usize>even << 3)));
+  const rb = <usize>d << 3;
+  const dv = d & ~1;
+  for (let k = 0; k < d; k++) store<f64>(acc + (<usize>k << 3), 0.0);
+  let zs = 0.0;
+  const vm = f64x2.splat(m), vcut = f64x2.splat(cut);
+  for (let l = 0; l < even; l += 2) {
+    const x = f64x2.sub(v128.load(row + (<usize>l << 3)), vm);
+    const keep = f64x2.ge(x, vcut);
+    if (!v128.any_true(keep)) continue;
+    const e = v128.and(expF64x2(x), keep);
+    const e0 = f64x2.extract_lane(e, 0), e1 = f64x2.extract_lane(e, 1);
+    zs = zs + e0;
+    zs = zs + e1;
+    const z0 = z + <usize>l * rb, z1 = z0 + rb;
+    const s0 = f64x2.splat(e0), s1 = f64x2.splat(e1);
+    for (let k = 0; k < dv; k += 2) {
+      const o = <usize>k << 3;
+      v128.store(acc + o, f64x2.add(f64x2.add(v128.load(acc + o), f64x2.mul(s0, v128.load(z0 + o))), f64x2.mul(s1, v128.load(z1 + o))));
+    }
+    if (d & 1) {
+      const o = <usize>dv << 3;
+      store<f64>(acc + o, (load<f64>(acc + o) + e0 * load<f64>(z0 + o)) + e1 * load<f64>(z1 + o));
+    }
+  }
+  if (n & 1) {
+    const x = load<f64>(row + (<usize>even << 3)) - m;
+    if (x >= cut) {
+      const e = expF64(x);
+      zs = zs + e;
+      const zl = z + <usize>even * rb;
+      for (let k = 0; k < d; k++) {
+        const o = <usize>k << 3;
+        store<f64>(acc + o, load<f64>(acc + o) + e * load<f64>(zl + o));
+      }
+    }
+  }
+  const zi = z + <usize>i * rb, zni = zn + <usize>i * rb;
+  for (let k = 0; k < d; k++) {
+    const o = <usize>k << 3;
+    const x = load<f64>(zi + o);
+    store<f64>(zni + o, x + c * (load<f64>(acc + o) / zs - x));
+  }
+}
+
+/** mode 1: the full score matrix S (n×n, row-major), each unordered pair computed once. */
+function symmetricScores(z: usize, w: usize, n: i32, d: i32, invT: f64, S: usize): void {
+  const rb = <usize>d << 3;
+  const sb = <usize>n << 3;
+  const even = n & ~1;
+  for (let ib = 0; ib < even; ib += TILE) {
+    const ie = min(ib + TILE, even);
+    for (let jb = ib; jb < even; jb += TILE) {
+      const je = min(jb + TILE, even);
+      for (let i = ib; i < ie; i += 2) {
+        const w0 = w + <usize>i * rb, w1 = w0 + rb;
+        const si = S + <usize>i * sb;
+        let l = jb == ib ? i : jb;
+        if (l == i) {
+          // diagonal block: keep the canonical (i, i+1) score for both orientations
+          const zi = z + <usize>i * rb;
+          block(w0, w1, zi, zi + rb, d, invT, si + (<usize>i << 3), si + sb + (<usize>i << 3));
+          store<f64>(si + sb + (<usize>i << 3), load<f64>(si + (<usize>(i + 1) << 3)));
+          l += 2;
+        }
+        for (; l < je; l += 2) {
+          const z0 = z + <usize>l * rb;
+          const o0 = si + (<usize>l << 3), o1 = o0 + sb;
+          block(w0, w1, z0, z0 + rb, d, invT, o0, o1);
+          const r0 = v128.load(o0), r1 = v128.load(o1);
+          const t = S + <usize>l * sb + (<usize>i << 3);
+          v128.store(t, v128.shuffle<f64>(r0, r1, 0, 2));
+          v128.store(t + sb, v128.shuffle<f64>(r0, r1, 1, 3));
+        }
+      }
+    }
+  }
+  if (n & 1) {
+    const last = n - 1;
+    const zl = z + <usize>last * rb;
+    const sl = S + <usize>last * sb;
+    for (let a = 0; a < last; a++) {
+      const s = dotRow(w + <usize>a * rb, zl, d) * invT;
+      store<f64>(S + <usize>a * sb + (<usize>last << 3), s);
+      store<f64>(sl + (<usize>a << 3), s);
+    }
+    store<f64>(sl + (<usize>last << 3), dotRow(w + <usize>last * rb, zl, d) * invT);
+  }
+}
+
+/** mode 0: scores of rows (i, i+1) (or row i alone when i = n−1) into row0/row1, canonically. */
+function pairRows(i: i32, two: bool, z: usize, w: usize, n: i32, d: i32, invT: f64, row0: usize, row1: usize): void {
+  const rb = <usize>d << 3;
+  const even = n & ~1;
+  if (!two) {
+    const zi = z + <usize>i * rb;
+    for (let l = 0; l <= i; l++) store<f64>(row0 + (<usize>l << 3), dotRow(w + <usize>l * rb, zi, d) * invT);
+    return;
+  }
+  const w0 = w + <usize>i * rb, w1 = w0 + rb;
+  const z0 = z + <usize>i * rb, z1 = z0 + rb;
+  for (let l = 0; l < even; l += 2) {
+    const o0 = row0 + (<usize>l << 3), o1 = row1 + (<usize>l << 3);
+    if (l < i) {
+      // columns below: S_il = dot(w_l, z_i)
+      const wl = w + <usize>l * rb;
+      block(z0, z1, wl, wl + rb, d, invT, o0, o1);
+    } else {
+      const zl = z + <usize>l * rb;
+      block(w0, w1, zl, zl + rb, d, invT, o0, o1);
+      if (l == i) store<f64>(o1, load<f64>(o0 + 8));
+    }
+  }
+  if (n & 1) {
+    const zl = z + <usize>even * rb;
+    store<f64>(row0 + (<usize>even << 3), dotRow(w0, zl, d) * invT);
+    store<f64>(row1 + (<usize>even << 3), dotRow(w1, zl, d) * invT);
+  }
+}
+
+export function softmaxStep(z: usize, n: i32, d: i32, A: usize, c: f64, invT: f64, cut: f64, mode: i32, scratch: usize): void {
+  const nd = <usize>(n * d) << 3;
+  checkRange(z, nd);
+  checkRange(A, <usize>(d * d) << 3);
+  checkRange(scratch, <usize>softmaxScratchBytes(n, d, mode));
+  const w = scratch, zn = w + nd, row0 = zn + nd, row1 = row0 + (<usize>n << 3);
+  const acc = (row1 + (<usize>n << 3) + 15) & ~(<usize>15);
+  const S = (acc + (<usize>(d + 2) << 3) + 15) & ~(<usize>15);
+  const rb = <usize>d << 3;
+  for (let a = 0; a < n; a++) {
+    const za = z + <usize>a * rb, wa = w + <usize>a * rb;
+    for (let k = 0; k < d; k++) {
+      const ak = A + (<usize>(k * d) << 3);
+      let s = 0.0;
+      for (let j = 0; j < d; j++) s = s + load<f64>(ak + (<usize>j << 3)) * load<f64>(za + (<usize>j << 3));
+      store<f64>(wa + (<usize>k << 3), s);
+    }
+  }
+  if (mode == 1) {
+    symmetricScores(z, w, n, d, invT, S);
+    const sb = <usize>n << 3;
+    for (let i = 0; i < n; i++) rowOut(i, S + <usize>i * sb, z, zn, n, d, c, cut, acc);
+  } else {
+    for (let i = 0; i < n; i += 2) {
+      const two = i + 1 < n;
+      if (two) {
+        pairRows(i, true, z, w, n, d, invT, row0, row1);
+        rowOut(i, row0, z, zn, n, d, c, cut, acc);
+        rowOut(i + 1, row1, z, zn, n, d, c, cut, acc);
+      } else {
+        pairRows(i, false, z, w, n, d, invT, row0, row1);
+        rowOut(i, row0, z, zn, n, d, c, cut, acc);
+      }
+    }
+  }
+  memory.copy(z, zn, nd);
 }

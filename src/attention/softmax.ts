@@ -6,12 +6,17 @@
  * hardmax ones (test/attention/softmax.test.ts checks it).
  * Terms with weight below 2^−53/n of the row's largest are dropped (their total is below the
  * rounding of the row sum); this makes small temperatures cheap.
+ *
+ * Speed (WASM): the scores are symmetric, S_il = S_li (A is symmetrised exactly and every pair
+ * uses one canonical dot product), so by default each unordered pair is computed once into an
+ * n×n score matrix (8n² bytes of scratch, used while n ≤ 4096); larger n score two rows at a
+ * time from both sides. Both give the same tokens bit for bit, and so does the TS twin.
  */
 import { FlowsteerError, InvalidArgumentError } from '../errors.js';
 import { softmaxCut, softmaxStepJS } from '../kernels/softmax.js';
 import { wasmRuntime } from '../runtime/loader.js';
 import type { PointCloud, PointsLike } from '../types.js';
-import { asCloud, checkCount, checkPositive } from '../validate.js';
+import { asCloud, checkCount, checkOneOf, checkPositive } from '../validate.js';
 import { withArena } from '../flow/flow.js';
 import { asSPD, type MatrixLike } from './matrix.js';
 import { clusterTokens, type AttentionCluster } from './hardmax.js';
@@ -29,7 +34,18 @@ export interface SoftmaxOptions {
   record?: boolean;
   /** Relative distance below which final tokens share a cluster (default 1e-6). */
   clusterTolerance?: number;
+  /**
+   * How the WASM kernel gets the scores (default 'auto': 'symmetric' while n ≤ 4096, else 'rows').
+   * 'symmetric' computes each pair once into an n×n matrix (8n² bytes); 'rows' uses O(nd)
+   * memory. Results are identical bit for bit.
+   */
+  algorithm?: SoftmaxAlgorithm;
 }
+
+export type SoftmaxAlgorithm = 'auto' | 'symmetric' | 'rows';
+const SOFTMAX_ALGORITHMS: readonly SoftmaxAlgorithm[] = ['auto', 'symmetric', 'rows'];
+/** Largest n for which 'auto' stores the n×n score matrix (128 MiB). */
+export const SOFTMAX_SYMMETRIC_MAX_N = 4096;
 
 export interface SoftmaxResult {
   tokens: PointCloud;
@@ -42,8 +58,8 @@ export interface SoftmaxResult {
 }
 
 interface SoftmaxKernels {
-  softmaxStep(z: number, n: number, d: number, A: number, c: number, invT: number, cut: number, scratch: number): void;
-  softmaxScratchBytes(n: number, d: number): number;
+  softmaxStep(z: number, n: number, d: number, A: number, c: number, invT: number, cut: number, mode: number, scratch: number): void;
+  softmaxScratchBytes(n: number, d: number, mode: number): number;
 }
 
 export function softmaxDynamics(Z: PointsLike, options: SoftmaxOptions = {}): SoftmaxResult {
@@ -56,6 +72,11 @@ export function softmaxDynamics(Z: PointsLike, options: SoftmaxOptions = {}): So
   const steps = checkCount('options.steps', options.steps ?? 100, 0, 1 << 24);
   const record = options.record ?? true;
   const clusterTol = checkPositive('options.clusterTolerance', options.clusterTolerance ?? 1e-6);
+  const algo = checkOneOf('options.algorithm', options.algorithm ?? 'auto', SOFTMAX_ALGORITHMS);
+  const mode = algo === 'symmetric' || (algo === 'auto' && n <= SOFTMAX_SYMMETRIC_MAX_N) ? 1 : 0;
+  if (mode === 1 && 8 * n * n > 2 ** 31 - 2 ** 20) {
+    throw new InvalidArgumentError('options.algorithm', algo, `'rows' or 'auto' for n = ${n} (the n×n score matrix would need ${(8 * n * n / 2 ** 30).toFixed(1)} GiB)`);
+  }
   const c = alpha / (1 + alpha), invT = 1 / T, cut = softmaxCut(n);
   if (!Number.isFinite(invT)) throw new InvalidArgumentError('options.temperature', T, 'a temperature whose inverse is finite');
   const z = Float64Array.from(cloud.data);
@@ -71,9 +92,9 @@ export function softmaxDynamics(Z: PointsLike, options: SoftmaxOptions = {}): So
     withArena(rt, () => {
       const a = rt.arena;
       const pz = a.pushF64(z, 'Z'), pA = a.pushF64(A, 'A');
-      const ps = a.alloc(k.softmaxScratchBytes(n, d), 'scratch');
+      const ps = a.alloc(k.softmaxScratchBytes(n, d, mode), mode ? 'scratch (n×n scores; pass algorithm: \'rows\' to use O(nd) memory)' : 'scratch');
       for (let s = 0; s < steps; s++) {
-        k.softmaxStep(pz, n, d, pA, c, invT, cut, ps);
+        k.softmaxStep(pz, n, d, pA, c, invT, cut, mode, ps);
         if (record) trajectory.push({ n, d, data: a.f64.slice(pz >>> 3, (pz >>> 3) + n * d) });
       }
       z.set(a.f64.subarray(pz >>> 3, (pz >>> 3) + n * d));

@@ -3,25 +3,50 @@ import { hardmaxDynamics, init, InvalidArgumentError, softmaxDynamics } from '..
 import { softmaxCut, softmaxStepJS } from '../../src/kernels/softmax.js';
 import { createRng, maxAbsDiff, randomCloud } from '../helpers.js';
 
+function randomSPD(rng: ReturnType<typeof createRng>, d: number): number[][] {
+  const Q = Array.from({ length: d }, () => Array.from({ length: d }, () => rng.normal()));
+  return Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += Q[i][k] * Q[j][k];
+    return s / d + (i === j ? 0.5 : 0);
+  }));
+}
+
 describe('softmaxDynamics', () => {
   beforeAll(() => init({ variant: 'debug' }));
 
-  it('WASM kernel equals the TS twin bit for bit (random n, d, T)', () => {
+  it('WASM kernel equals the TS twin bit for bit in both score modes (random n across tile edges, d, T, SPD A)', () => {
     const rng = createRng(21);
     let cases = 0;
-    for (let t = 0; t < 20; t++) {
-      const n = 1 + Math.floor(rng.uniform() * 50), d = 1 + Math.floor(rng.uniform() * 7);
+    for (let t = 0; t < 24; t++) {
+      // n crosses the kernel's 64-row tiles and is odd half the time
+      const n = t < 12 ? 1 + Math.floor(rng.uniform() * 50) : 60 + Math.floor(rng.uniform() * 110), d = 1 + Math.floor(rng.uniform() * 7);
       const Z = randomCloud(rng, n, d);
       const T = [0.05, 0.3, 2][t % 3];
-      const r = softmaxDynamics(Z, { temperature: T, steps: 6, alpha: 1, record: false });
+      const A = t % 2 ? randomSPD(rng, d) : undefined;
+      const sym = softmaxDynamics(Z, { A, temperature: T, steps: 6, alpha: 1, record: false, algorithm: 'symmetric' });
+      const rows = softmaxDynamics(Z, { A, temperature: T, steps: 6, alpha: 1, record: false, algorithm: 'rows' });
       const z = Float64Array.from(Z.data);
-      const A = new Float64Array(d * d);
-      for (let k = 0; k < d; k++) A[k * d + k] = 1;
-      for (let s = 0; s < 6; s++) softmaxStepJS(z, n, d, A, 0.5, 1 / T, softmaxCut(n));
-      expect(Array.from(r.tokens.data)).toEqual(Array.from(z));
+      for (let s = 0; s < 6; s++) softmaxStepJS(z, n, d, sym.A, 0.5, 1 / T, softmaxCut(n));
+      expect(Array.from(sym.tokens.data)).toEqual(Array.from(z));
+      expect(Array.from(rows.tokens.data)).toEqual(Array.from(z));
       cases++;
     }
-    expect(cases).toBe(20);
+    expect(cases).toBe(24);
+  });
+
+  it('JS backend gives the same run as WASM; bad algorithm is rejected; the instance keeps working', async () => {
+    const rng = createRng(22);
+    const Z = randomCloud(rng, 70, 3);
+    const w = softmaxDynamics(Z, { steps: 4, temperature: 0.2 });
+    await init({ backend: 'js' });
+    try {
+      expect(Array.from(softmaxDynamics(Z, { steps: 4, temperature: 0.2 }).tokens.data)).toEqual(Array.from(w.tokens.data));
+    } finally {
+      await init({ variant: 'debug' });
+    }
+    expect(() => softmaxDynamics(Z, { algorithm: 'fast' as 'rows' })).toThrow(InvalidArgumentError);
+    expect(Array.from(softmaxDynamics(Z, { steps: 4, temperature: 0.2 }).tokens.data)).toEqual(Array.from(w.tokens.data));
   });
 
   it('tends to the hardmax dynamics as the temperature goes to 0 (notebook configuration)', () => {
