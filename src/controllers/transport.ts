@@ -78,6 +78,14 @@ export interface UniformTransport {
   readonly bound: number;
   /** Seed 003's switch formula for this ε, p, q, d, or null where it is undefined (see module doc). */
   readonly seedSwitches: number | null;
+  /**
+   * Smallest distance between a sample and a band in which a stacking shear is not constant
+   * (the bands sit in the empty gaps between samples, so this is about a quarter of the smallest
+   * such gap; Infinity when d = 1 or n = 1). The closed-form and 'exact' flows reproduce `points`
+   * to ~1e−9; a time-stepping integrator (RK4) must keep its error well below `clearance`, or
+   * a sample can be sheared into the wrong slot.
+   */
+  readonly clearance: number;
 }
 
 export interface MeasureTransport {
@@ -95,6 +103,8 @@ export interface MeasureTransport {
    * most the diameter of the bounding box of everything.
    */
   readonly bound: number;
+  /** min of the two halves' `clearance` (see UniformTransport.clearance). */
+  readonly clearance: number;
 }
 
 /** μ of the tents (ALGORITHMS.md §A6): the linear part ends μ above the cell's highest reach. */
@@ -191,6 +201,7 @@ export function transportToUniform(samples: PointsLike, options: TransportToUnif
     cellCounts,
     bound: countBound(cellCounts, M, d, n, q),
     seedSwitches: seedSwitches(d, p, q, epsilon),
+    clearance: built.clearance,
   };
 }
 
@@ -234,6 +245,7 @@ export function transport(samplesFrom: PointsLike, samplesTo: PointsLike, option
     switchesToUniform: forward.layers.length - 1,
     switchesFromUniform: backward.layers.length - 1,
     bound: cellCouplingBound(y0, from.n, to.data, to.n, d, forward.cells, backward.cells, n ** d, q),
+    clearance: Math.min(forward.clearance, backward.clearance),
   };
 }
 
@@ -242,6 +254,8 @@ interface Built {
   kinds: LayerKind[];
   /** Cell index (Σ i_k n^k over all d coordinates) of every sample, fixed by the source partition. */
   cells: Int32Array;
+  /** Smallest distance between a sample (or an avoided point) and a shear band. */
+  clearance: number;
 }
 
 /**
@@ -272,6 +286,7 @@ function buildToUniform(x: Float64Array, M: number, d: number, p: number, n: num
 
   // ---- Steps 2 + 3, level by level.
   const cellOf = new Int32Array(M); // cell index over the coordinates aligned so far
+  let clearance = Infinity;
   for (let k = 0; k < d; k++) {
     const ncell = n ** k;
     const members: number[][] = Array.from({ length: ncell }, () => []);
@@ -331,6 +346,7 @@ function buildToUniform(x: Float64Array, M: number, d: number, p: number, n: num
         scan(x, M);
         if (avoid) scan(avoid.data, avoid.n);
         const s0 = lo + (hi - lo) / 4, s1 = hi - (hi - lo) / 4;
+        clearance = Math.min(clearance, (hi - lo) / 4);
         if (!(s1 > s0)) {
           throw new InconsistentDataError('samples', `samples on both sides of the grid line x_${l + 1} = ${line} are too close to separate`, [], 'remove duplicate samples or add a little noise');
         }
@@ -361,7 +377,7 @@ function buildToUniform(x: Float64Array, M: number, d: number, p: number, n: num
     // Unstack: the same shear, negated (exact inverse, P1).
     for (let g = 0; g < shear.length; g += p) push(shear.slice(g, g + p).map((u) => ({ ...u, w: -u.w })), 'parallel');
   }
-  return { layers, kinds, cells: cellOf };
+  return { layers, kinds, cells: cellOf, clearance };
 }
 
 function cumulative(counts: Int32Array, s: number): number {

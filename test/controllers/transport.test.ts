@@ -292,6 +292,8 @@ describe('transportToUniform', () => {
           }
           const lo = Math.floor(M / n ** d), hi = Math.ceil(M / n ** d);
           for (const c of r.cellCounts) expect(c === lo || c === hi).toBe(true);
+          if (d === 1 || n === 1) expect(r.clearance).toBe(Infinity);
+          else expect(r.clearance).toBeGreaterThan(0);
           if (M % n ** d === 0) expect(r.bound).toBeCloseTo(Math.sqrt(d) / n, 12);
           else expect(r.bound).toBeGreaterThan(Math.sqrt(d) / n);
         },
