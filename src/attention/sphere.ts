@@ -6,6 +6,13 @@
  * Classical RK4 with step dt, each step followed by renormalisation x_i ← x_i/|x_i| (a retraction
  * onto the sphere). Scores are shifted by their row maximum before exp. USA velocities scale like
  * e^β: use dt ≲ 0.01·e^{−β} (ALGORITHMS.md §F1). Cost per step: 4 field evaluations of O(n² d).
+ *
+ * Speed: when QᵀK is symmetric (Q = K = I by default; checked to 1e-13 relative) the scores
+ * ⟨Qx_i, Kx_j⟩ are symmetric, and one shift c = β·max|Qx|·max|Kx| for every row (instead of
+ * each row's maximum) makes the weights e^{s_ij − c} symmetric too: each unordered pair then
+ * costs one score and one exp (half the work), vectorised in f64x2 lanes. Exponents stay in
+ * [−2c, 0]; an evaluation with c > 300 (β·‖Q‖‖K‖ > 300) uses the per-row shift instead.
+ * The two paths agree to rounding (≈1e-15 relative), not bit for bit.
  */
 import { FlowsteerError, InvalidArgumentError } from '../errors.js';
 import { sphereRk4JS } from '../kernels/sphere.js';
@@ -30,6 +37,28 @@ export interface SphereOptions {
   V?: MatrixLike;
   /** Record every `every`-th step (default: no trajectory). */
   every?: number;
+  /**
+   * 'auto' (default): 'symmetric' when QᵀK is symmetric, else 'rows'. 'symmetric' computes each
+   * pair once with a common shift (requires QᵀK symmetric); 'rows' shifts every row by its maximum.
+   */
+  algorithm?: SphereAlgorithm;
+}
+
+export type SphereAlgorithm = 'auto' | 'symmetric' | 'rows';
+const SPHERE_ALGORITHMS: readonly SphereAlgorithm[] = ['auto', 'symmetric', 'rows'];
+
+/** True when M = QᵀK is symmetric to 1e-13 relative (then ⟨Qx, Ky⟩ = ⟨Qy, Kx⟩ for all x, y). */
+export function scoresSymmetric(Q: Float64Array, K: Float64Array, d: number): boolean {
+  const M = new Float64Array(d * d);
+  let scale = 0;
+  for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += Q[k * d + a] * K[k * d + b];
+    M[a * d + b] = s;
+    scale = Math.max(scale, Math.abs(s));
+  }
+  for (let a = 0; a < d; a++) for (let b = a + 1; b < d; b++) if (Math.abs(M[a * d + b] - M[b * d + a]) > 1e-13 * scale) return false;
+  return true;
 }
 
 export interface SphereResult {
@@ -42,7 +71,7 @@ export interface SphereResult {
 }
 
 interface SphereKernels {
-  sphereRk4(x: number, n: number, d: number, Q: number, K: number, V: number, beta: number, sa: number, h: number, steps: number, scratch: number): void;
+  sphereRk4(x: number, n: number, d: number, Q: number, K: number, V: number, beta: number, sa: number, h: number, steps: number, sym: number, scratch: number): void;
   sphereScratchBytes(n: number, d: number): number;
 }
 
@@ -58,6 +87,11 @@ export function sphereDynamics(X: PointsLike, options: SphereOptions = {}): Sphe
   const mode = checkOneOf('options.normalization', options.normalization ?? 'SA', ['SA', 'USA'] as const);
   const Q = asSquare(options.Q, d, 'options.Q'), K = asSquare(options.K, d, 'options.K'), V = asSquare(options.V, d, 'options.V');
   const every = options.every === undefined ? 0 : checkCount('options.every', options.every, 1);
+  const algo = checkOneOf('options.algorithm', options.algorithm ?? 'auto', SPHERE_ALGORITHMS);
+  const symmetric = algo !== 'rows' && scoresSymmetric(Q, K, d);
+  if (algo === 'symmetric' && !symmetric) {
+    throw new InvalidArgumentError('options.algorithm', algo, "'auto' or 'rows' (QᵀK is not symmetric, so the scores ⟨Qx_i, Kx_j⟩ are not symmetric)");
+  }
   const x = Float64Array.from(cloud.data);
   for (let i = 0; i < n; i++) {
     let r2 = 0;
@@ -87,7 +121,7 @@ export function sphereDynamics(X: PointsLike, options: SphereOptions = {}): Sphe
     }
   };
   if (!rt) {
-    advance((m) => sphereRk4JS(x, n, d, Q, K, V, beta, sa, dt, m), () => x);
+    advance((m) => sphereRk4JS(x, n, d, Q, K, V, beta, sa, dt, m, symmetric), () => x);
   } else {
     const k = rt.exports as unknown as SphereKernels;
     withArena(rt, () => {
@@ -95,7 +129,7 @@ export function sphereDynamics(X: PointsLike, options: SphereOptions = {}): Sphe
       const px = a.pushF64(x, 'X'), pq = a.pushF64(Q), pk = a.pushF64(K), pv = a.pushF64(V);
       const ps = a.alloc(k.sphereScratchBytes(n, d), 'scratch');
       const view = (): Float64Array => a.f64.subarray(px >>> 3, (px >>> 3) + n * d);
-      advance((m) => k.sphereRk4(px, n, d, pq, pk, pv, beta, sa ? 1 : 0, dt, m, ps), view);
+      advance((m) => k.sphereRk4(px, n, d, pq, pk, pv, beta, sa ? 1 : 0, dt, m, symmetric ? 1 : 0, ps), view);
       x.set(view());
     });
   }

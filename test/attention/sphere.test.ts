@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countClusters, init, InvalidArgumentError, sphereDynamics } from '../../src/index.js';
 import { sphereFieldJS, sphereRk4JS } from '../../src/kernels/sphere.js';
-import { createRng, randomCloud } from '../helpers.js';
+import { createRng, maxAbsDiff, randomCloud } from '../helpers.js';
 
 const I = (d: number): Float64Array => { const a = new Float64Array(d * d); for (let k = 0; k < d; k++) a[k * d + k] = 1; return a; };
 const energy = (x: Float64Array, n: number, d: number, beta: number): number => {
@@ -32,6 +32,51 @@ describe('sphereDynamics', () => {
       }
       sphereRk4JS(x, n, d, Float64Array.from(Q), Float64Array.from(K), Float64Array.from(V), 1.5, mode === 'SA', 0.05, 5);
       expect(Array.from(r.tokens.data)).toEqual(Array.from(x));
+    }
+  });
+
+  it('symmetric path (QᵀK symmetric: one exp per pair, common shift) equals its twin bit for bit and the per-row path to rounding', () => {
+    const rng = createRng(12);
+    let cases = 0;
+    for (const [n, d, mode, qk] of [[7, 3, 'SA', 'I'], [8, 2, 'USA', 'I'], [13, 4, 'USA', 'QQ'], [10, 3, 'SA', 'QQ'], [1, 3, 'SA', 'I'], [2, 2, 'USA', 'I'], [33, 3, 'SA', 'I']] as const) {
+      const X = randomCloud(rng, n, d);
+      const M = () => Array.from({ length: d * d }, (_, j) => (j % (d + 1) === 0 ? 1 : 0) + 0.2 * rng.normal());
+      const Q = qk === 'I' ? Array.from(I(d)) : M(), V = M();
+      const opts = { beta: 1.5, steps: 5, dt: 0.05, normalization: mode, Q, K: Q, V };
+      const sym = sphereDynamics(X, { ...opts, algorithm: 'symmetric' });
+      const auto = sphereDynamics(X, opts);
+      const rows = sphereDynamics(X, { ...opts, algorithm: 'rows' });
+      const x = sphereDynamics(X, { steps: 0 }).tokens.data.slice();
+      sphereRk4JS(x, n, d, Float64Array.from(Q), Float64Array.from(Q), Float64Array.from(V), 1.5, mode === 'SA', 0.05, 5, true);
+      expect(Array.from(sym.tokens.data)).toEqual(Array.from(x));
+      expect(Array.from(auto.tokens.data)).toEqual(Array.from(x));
+      expect(maxAbsDiff(rows.tokens.data, x)).toBeLessThan(1e-13);
+      cases++;
+    }
+    expect(cases).toBe(7);
+  });
+
+  it('symmetric path falls back to the per-row shift when β·max|Qx|·max|Kx| > 300, and is rejected when QᵀK is not symmetric', () => {
+    const rng = createRng(13);
+    const X = randomCloud(rng, 9, 3);
+    const big = { beta: 400, steps: 3, dt: 1e-4 };
+    const a = sphereDynamics(X, { ...big, algorithm: 'symmetric' }), b = sphereDynamics(X, { ...big, algorithm: 'rows' });
+    expect(Array.from(a.tokens.data)).toEqual(Array.from(b.tokens.data));
+    expect(() => sphereDynamics(X, { K: [2, 1, 0, 0, 1, 0, 0, 0, 1], algorithm: 'symmetric' })).toThrow(InvalidArgumentError);
+    expect(() => sphereDynamics(X, { algorithm: 'fast' as 'rows' })).toThrow(/options.algorithm/);
+  });
+
+  it('JS backend (twins) gives the same run as WASM on both paths', async () => {
+    const rng = createRng(14);
+    const X = randomCloud(rng, 21, 3);
+    const K = [1, 0.3, 0, 0, 1, 0, 0.2, 0, 1];
+    const w = [sphereDynamics(X, { steps: 4 }), sphereDynamics(X, { steps: 4, K })];
+    await init({ backend: 'js' });
+    try {
+      expect(Array.from(sphereDynamics(X, { steps: 4 }).tokens.data)).toEqual(Array.from(w[0].tokens.data));
+      expect(Array.from(sphereDynamics(X, { steps: 4, K }).tokens.data)).toEqual(Array.from(w[1].tokens.data));
+    } finally {
+      await init({ variant: 'debug' });
     }
   });
 
