@@ -32,8 +32,8 @@ export {
   type MeasureTransport,
 } from './controllers/transport.js';
 export { hardmaxDynamics, type HardmaxOptions, type HardmaxResult, type HardmaxAlgorithm, type AttentionCluster } from './attention/hardmax.js';
-export { softmaxDynamics, type SoftmaxOptions, type SoftmaxResult } from './attention/softmax.js';
-export { sphereDynamics, countClusters, type SphereOptions, type SphereResult } from './attention/sphere.js';
+export { softmaxDynamics, type SoftmaxOptions, type SoftmaxResult, type SoftmaxAlgorithm } from './attention/softmax.js';
+export { sphereDynamics, countClusters, type SphereOptions, type SphereResult, type SphereAlgorithm } from './attention/sphere.js';
 export { checkEquilibrium, type EquilibriumReport } from './attention/equilibrium.js';
 export type { MatrixLike } from './attention/matrix.js';
 export {
