@@ -47,10 +47,19 @@
  *  after every cluster; a cluster that fails a check (degenerate data, a normal with ⟨w,u⟩ ≈ 0)
  *  falls back to the hat.
  *
+ * Which facet: up to TENT_ATTEMPTS wraps (alternately over the remaining movers only — processed
+ * movers outside the facet then bound κ′ from above, since they must stay ≥ H + μ — and over
+ * all movers; from the lowest mover and from vertices reached by tilted start normals); the
+ * feasible tent that moves the other points least is taken.
+ *
  * Conditioning: the outside non-movers are pushed along −w by up to κ′·(distance), so their
- * coordinates can grow from cluster to cluster; the construction works in coordinates centred
- * on the data (biases are shifted back at the end), and `stats.maxDisplacement` reports the
- * largest motion relative to the data's scale.
+ * coordinates can grow from cluster to cluster, and round-off in an activation is amplified by
+ * the κ of every later layer that point crosses. The construction works in coordinates centred
+ * on the data (biases are shifted back at the end), refuses tents that move any point further
+ * than a cap (MOVE_CAPS·scale), and finally re-flows the data in the caller's coordinates, in
+ * floating point, unperturbed and with inputs perturbed by 1e-9·scale: if a point then ends
+ * closer than μ/2 to the threshold, it rebuilds with a stricter cap, and at last with hats only.
+ * `maxDisplacement` reports the largest single-layer motion relative to the data's scale.
  */
 import { ConvergenceError, InconsistentDataError, InvalidArgumentError } from '../errors.js';
 import { flow, type FlowMethod } from '../flow/flow.js';
@@ -117,8 +126,9 @@ export function classifySwitchBounds(m: number, d: number): { paper: number; tab
   return { paper: 4 * k - 1, table: 2 * k - 1 };
 }
 
-const TENT_ATTEMPTS = 8;
-const MAX_MOVE = 1e6;
+const TENT_ATTEMPTS = 48;
+/** Successive conditioning guards of 'cluster' (largest displacement / data scale). */
+const MOVE_CAPS = [1e6, 1e3, 30];
 
 
 interface Work {
@@ -191,20 +201,38 @@ export function classify(X: PointsLike, labels: ArrayLike<number>, options: Clas
   const m = Math.min(n0, n1);
   const mu = marginFrac * scale;
 
-  let result: { layers: LayerLike[]; theta: number; groups: number; fallbacks: number; maxMove: number };
-  if (method === 'collinear') {
-    result = buildCollinear(P, n, d, L, axis, mu, scale);
-  } else {
-    result = buildClusters(P, n, d, L, axis, movingClass, mu, scale, createRng(seed), method === 'hat');
+  // Build, then check in the caller's coordinates that the result survives round-off (and a
+  // 1e-9·scale perturbation of the inputs); if not, rebuild with a stricter conditioning guard
+  // (tents may then move points at most MOVE_CAPS[k]·scale), and finally with hats only.
+  type Built = { layers: LayerLike[]; theta: number; groups: number; fallbacks: number; maxMove: number };
+  let result: Built | null = null;
+  let layers: LayerLike[] = [];
+  let readout: Readout = { axis, offset: 0 };
+  let lastError: unknown = null;
+  const plans: { hatOnly: boolean; cap: number }[] =
+    method === 'cluster' ? [...MOVE_CAPS.map((cap) => ({ hatOnly: false, cap })), { hatOnly: true, cap: 0 }] : [{ hatOnly: true, cap: 0 }];
+  for (const plan of method === 'collinear' ? [null] : plans) {
+    try {
+      const built: Built = plan === null ? buildCollinear(P.slice(), n, d, L, axis, mu, scale) : buildClusters(P.slice(), n, d, L, axis, movingClass, mu, scale, createRng(seed), plan.hatOnly, plan.cap);
+      // Back to the caller's coordinates: σ(⟨a, x − x̄⟩ + b) = σ(⟨a, x⟩ + b − ⟨a, x̄⟩).
+      const ls = built.layers.map((l) => {
+        let shift = 0;
+        for (let k = 0; k < d; k++) shift += (l.A as Float64Array)[k] * center[k];
+        return { duration: l.duration, W: l.W, A: l.A, b: Float64Array.of((l.b as Float64Array)[0] - shift) };
+      });
+      const ro: Readout = { axis, offset: built.theta + center[axis] };
+      verifyInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, method, 0);
+      verifyInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, method, 1e-9 * scale);
+      result = built;
+      layers = ls;
+      readout = ro;
+      break;
+    } catch (e) {
+      if (!(e instanceof ConvergenceError)) throw e;
+      lastError = e;
+    }
   }
-  // Back to the caller's coordinates: σ(⟨a, x − x̄⟩ + b) = σ(⟨a, x⟩ + b − ⟨a, x̄⟩).
-  const layers = result.layers.map((l) => {
-    let shift = 0;
-    for (let k = 0; k < d; k++) shift += (l.A as Float64Array)[k] * center[k];
-    return { duration: l.duration, W: l.W, A: l.A, b: Float64Array.of((l.b as Float64Array)[0] - shift) };
-  });
-  const readout: Readout = { axis, offset: result.theta + center[axis] };
-  verifyInCallerCoordinates(cloud.data, rep, L, d, layers, readout, mu, method);
+  if (!result) throw lastError;
   const controls = makeControls({
     d,
     width: 1,
@@ -243,11 +271,13 @@ export function classify(X: PointsLike, labels: ArrayLike<number>, options: Clas
  * (the collinear method's slopes can grow geometrically with the number of runs).
  */
 function verifyInCallerCoordinates(
-  data: Float64Array, rep: readonly number[], lab: Uint8Array, d: number, layers: readonly LayerLike[], readout: Readout, mu: number, method: ClassifyMethod,
+  data: Float64Array, rep: readonly number[], lab: Uint8Array, d: number, layers: readonly LayerLike[], readout: Readout, mu: number, method: ClassifyMethod, perturb: number,
 ): void {
   const x = new Float64Array(d);
   rep.forEach((i, r) => {
     x.set(data.subarray(i * d, (i + 1) * d));
+    // Deterministic ± pattern: a perturbation no solver's round-off comes near.
+    if (perturb > 0) for (let k = 0; k < d; k++) x[k] += ((i * 7 + k * 3) % 5 - 2) * 0.5 * perturb;
     for (const l of layers) {
       let z = (l.b as Float64Array)[0];
       for (let k = 0; k < d; k++) z += (l.A as Float64Array)[k] * x[k];
@@ -294,7 +324,7 @@ function height(w: Work, i: number): number {
 }
 
 function buildClusters(
-  P: Float64Array, n: number, d: number, lab: Uint8Array, axis: number, movingClass: 0 | 1, mu: number, scale: number, rng: Rng, hatOnly: boolean,
+  P: Float64Array, n: number, d: number, lab: Uint8Array, axis: number, movingClass: 0 | 1, mu: number, scale: number, rng: Rng, hatOnly: boolean, maxMove: number,
 ): { layers: LayerLike[]; theta: number; groups: number; fallbacks: number; maxMove: number } {
   const sgn = movingClass === 1 ? 1 : -1;
   const u = new Float64Array(d);
@@ -315,12 +345,12 @@ function buildClusters(
       // Several rotations give several facets; keep the one that moves the other points least.
       let best: { G: number[]; P: Float64Array; layers: LayerLike[]; move: number } | null = null;
       for (let attempt = 0; attempt < TENT_ATTEMPTS; attempt++) {
-        const facet = wrapFacet(w, remaining, processed, k, rng, attempt % 2 === 0);
+        const facet = wrapFacet(w, remaining, processed, k, rng, attempt % 2 === 0, attempt < 2 ? 0 : Math.min(2, 0.25 * (attempt >> 1)));
         if (!facet) { continue; }
         contact = facet.S;
         const t = tentCluster(w, facet.a, facet.c, facet.S, remaining, processed);
-        // Conditioning guard: a tent that would throw points further than MAX_MOVE·scale is refused.
-        if (t && t.move <= MAX_MOVE * w.scale && (!best || t.move < best.move)) best = t;
+        // Conditioning guard: a tent that would throw points further than maxMove·scale is refused.
+        if (t && t.move <= maxMove * w.scale && (!best || t.move < best.move)) best = t;
       }
       if (best) {
         w.P.set(best.P);
@@ -382,16 +412,26 @@ function orthogonalize(v: Float64Array, Q: readonly Float64Array[]): void {
  * hyperplane of inner normal n (starting at u) about its contact set until that holds k
  * remaining movers. Null if the wrap touches a processed mover or degenerates.
  */
-function wrapFacet(w: Work, remaining: readonly number[], processed: readonly number[], k: number, rng: Rng, withProcessed: boolean): { S: number[]; a: Float64Array; c: number } | null {
+function wrapFacet(w: Work, remaining: readonly number[], processed: readonly number[], k: number, rng: Rng, withProcessed: boolean, tilt: number): { S: number[]; a: Float64Array; c: number } | null {
   const { P, d } = w;
   // Odd attempts wrap the remaining movers only (processed ones may then lie outside, where they
   // bound κ′ from above); even attempts wrap all movers, keeping processed ones inside.
   const set = withProcessed ? remaining.concat(processed) : remaining.slice();
   const isRemaining = new Set(remaining);
-  let i0 = set[0];
-  for (const i of set) if (height(w, i) < height(w, i0)) i0 = i;
-  if (!isRemaining.has(i0)) return null;
+  // Start from the supporting hyperplane of inner normal n0 = u + tilt·(random horizontal
+  // direction) (tilt 0: the lowest mover), so that retries start from other hull vertices.
   const nrm = Float64Array.from(w.u);
+  if (tilt > 0) {
+    const h = new Float64Array(d);
+    for (let j = 0; j < d; j++) h[j] = rng.normal();
+    orthogonalize(h, [w.u]);
+    normalize(h);
+    for (let j = 0; j < d; j++) nrm[j] += tilt * h[j];
+    normalize(nrm);
+  }
+  let i0 = set[0];
+  for (const i of set) if (dot(P, i, nrm, d) < dot(P, i0, nrm, d)) i0 = i;
+  if (!isRemaining.has(i0)) return null;
   const S = [i0];
   const Q: Float64Array[] = [];
   const delta = new Float64Array(d);
@@ -541,11 +581,11 @@ function tentCluster(
       }
     }
   }
-  if (kappa2 > kappa2max) { return null; }
+  if (kappa2 > kappa2max) return null;
   const Pt = Float64Array.from(P);
   let move = applyLayer(w, Pt, lift.w, kappa, a, -c + eps);
   if (kappa2 > 0) move = Math.max(move, applyLayer(w, Pt, lift.w, -kappa2, a, -c - delta));
-  if (!marginsHold(w, Pt, G)) { return null; }
+  if (!marginsHold(w, Pt, G)) return null;
   const layers = [layer1(lift.w, kappa, a, -c + eps)];
   if (kappa2 > 0) layers.push(layer1(lift.w, -kappa2, a, -c - delta));
   return { G: [...G], P: Pt, layers, move };
