@@ -10,10 +10,11 @@ export function costScratchBytes(m: i32, d: i32): i32 {
   return ((m + 1) & ~1) * d * 8;
 }
 
-export function costMatrix(x: usize, n: i32, y: usize, m: i32, d: i32, p: f64, out: usize, scratch: usize): void {
+/** C (n rows of stride ld ≥ m; columns m..ld−1 are set to 0). */
+export function costMatrix(x: usize, n: i32, y: usize, m: i32, d: i32, p: f64, out: usize, ld: i32, scratch: usize): void {
   checkRange(x, <usize>(n * d) << 3);
   checkRange(y, <usize>(m * d) << 3);
-  checkRange(out, (<usize>n * <usize>m) << 3);
+  checkRange(out, (<usize>n * <usize>ld) << 3);
   checkRange(scratch, <usize>costScratchBytes(m, d));
   const me = (m + 1) & ~1;
   for (let k = 0; k < d; k++) {
@@ -23,7 +24,8 @@ export function costMatrix(x: usize, n: i32, y: usize, m: i32, d: i32, p: f64, o
   }
   const mode = p == 2.0 ? 2 : p == 1.0 ? 1 : 0;
   for (let i = 0; i < n; i++) {
-    const row = out + ((<usize>i * <usize>m) << 3);
+    const row = out + ((<usize>i * <usize>ld) << 3);
+    for (let j = m; j < ld; j++) store<f64>(row + (<usize>j << 3), 0.0);
     const xi = x + ((<usize>(i * d)) << 3);
     let j = 0;
     for (; j + 2 <= m; j += 2) {

@@ -51,3 +51,4 @@ export { approximateAutonomous, tubeField, type AutonomousOptions, type Autonomo
 export { interpolate, interpolationSwitches, type InterpolateOptions, type Autonomy } from './controllers/interpolate.js';
 export { describe, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';
 export { wasserstein, wasserstein1, type WassersteinOptions, type WassersteinResult, type TransportPlan } from './wasserstein/exact.js';
+export { sinkhorn, sinkhornDivergence, type SinkhornOptions, type SinkhornResult, type SinkhornStatus, type SinkhornCost } from './wasserstein/sinkhorn.js';

@@ -107,12 +107,13 @@ export function expF64x2(x0: v128): v128 {
   q = f64x2.add(f64x2.mul(q, r), f64x2.splat(C3));
   q = f64x2.add(f64x2.mul(q, r), f64x2.splat(C2));
   const er = f64x2.add(f64x2.splat(1.0), f64x2.add(r, f64x2.mul(f64x2.mul(r, r), q)));
-  // k as an integer: the low mantissa bits of t hold S + k exactly.
-  const k = i64x2.sub(t, shifter);
-  const k1 = i64x2.shr_s(k, 1);
-  const k2 = i64x2.sub(k, k1);
+  // 2^k1, 2^k2 with k1 = ⌊k/2⌋, k2 = k − k1, built from exponent bits. The low mantissa bits
+  // of S + k1 (exact) hold k1; S has 12 zero low bits, so ((S + k1) + 1023) << 52 is
+  // (k1 + 1023) << 52. (No i64x2.shr_s: it has no SSE instruction and V8 emulates it.)
+  const k1 = f64x2.floor(f64x2.mul(kf, f64x2.splat(0.5)));
+  const k2 = f64x2.sub(kf, k1);
   const bias = i64x2.splat(1023);
-  const s1 = i64x2.shl(i64x2.add(k1, bias), 52);
-  const s2 = i64x2.shl(i64x2.add(k2, bias), 52);
+  const s1 = i64x2.shl(i64x2.add(f64x2.add(k1, shifter), bias), 52);
+  const s2 = i64x2.shl(i64x2.add(f64x2.add(k2, shifter), bias), 52);
   return f64x2.mul(f64x2.mul(er, s1), s2);
 }

@@ -65,7 +65,7 @@ export interface WassersteinResult {
 }
 
 interface TransportKernels {
-  costMatrix(x: number, n: number, y: number, m: number, d: number, p: number, out: number, scratch: number): void;
+  costMatrix(x: number, n: number, y: number, m: number, d: number, p: number, out: number, ld: number, scratch: number): void;
   costScratchBytes(m: number, d: number): number;
   emdSolve(C: number, n: number, m: number, resA: number, resB: number, tol: number, piRow: number, piCol: number, eRow: number, eCol: number, eNext: number, eFlow: number, cap: number, scratch: number, info: number): number;
   emdScratchBytes(n: number, m: number): number;
@@ -165,7 +165,7 @@ function solve(rt: WasmRuntime | null, x: PointCloud, y: PointCloud, p: number, 
         const C = ar.allocF64(n * m + 2, 'cost matrix (n·m doubles)');
         const px = ar.pushF64(x.data), py = ar.pushF64(y.data);
         const cs = ar.alloc(k.costScratchBytes(m, d));
-        k.costMatrix(px, n, py, m, d, p, C, cs);
+        k.costMatrix(px, n, py, m, d, p, C, m, cs);
         const ra = ar.pushF64(a), rb = ar.pushF64(b);
         const piRow = ar.allocF64(n), piCol = ar.allocF64(me);
         const eRow = ar.alloc(cap * 4), eCol = ar.alloc(cap * 4), eNext = ar.alloc(cap * 4), eFlow = ar.allocF64(cap);

@@ -1,0 +1,201 @@
+// Entropic optimal transport by Sinkhorn iterations, log-domain stabilised by absorption
+// (Schmitzer 2019, "Stabilized sparse scaling algorithms for entropy regularized transport
+// problems", SIAM J. Sci. Comput. 41(3), Alg. 2 without truncation):
+//
+//   P_ij = u_i · K_ij · v_j,   K_ij = exp((f_i + g_j − C_ij) / ε)
+//
+// (f, g) are the absorbed dual potentials (cost units), (u, v) the scalings on top of them.
+// An iteration is  u ← a / (K v),  v ← b / (Kᵀ u); when some scaling leaves [1/τ, τ] it is
+// absorbed: f ← f + ε log u, g ← g + ε log v, K recomputed, u = v = 1. So the hot loop is two
+// matrix–vector products with no exp; exps happen only on absorption / ε change.
+//
+// Fused pass (one sweep of K per iteration): for row i, s_i = Σ_j K_ij v_j (f64x2, two lane
+// accumulators), u_i = a_i / s_i, and immediately acc_j += K_ij u_i while the row is in cache;
+// then v_j = b_j / acc_j. The row marginal of the previous iterate, u_i^old · s_i, is known
+// in passing, so residual = Σ_i |u_i^old s_i − a_i| costs nothing.
+// Twin: src/kernels/sinkhorn.ts (same lane structure and order).
+import { checkRange } from './lib/memory';
+import { expF64x2 } from './lib/exp';
+
+// @ts-ignore: decorator
+@inline function at(base: usize, i: i32): usize { return base + (<usize>i << 3); }
+
+/** Σ_j row_j v_j with four f64x2 accumulators: A_q gets j ≡ 2q, 2q+1 (mod 8) for j < m8, the
+ *  tail pairs go to A_0; result = lane0 + lane1 of ((A_0 + A_1) + (A_2 + A_3)). */
+// @ts-ignore: decorator
+@inline
+function rowDot(row: usize, v: usize, me: i32, m8: i32): f64 {
+  let s0 = f64x2.splat(0.0), s1 = s0, s2 = s0, s3 = s0;
+  let j = 0;
+  for (; j < m8; j += 8) {
+    const o = <usize>j << 3;
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(row + o), v128.load(v + o)));
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(row + o, 16), v128.load(v + o, 16)));
+    s2 = f64x2.add(s2, f64x2.mul(v128.load(row + o, 32), v128.load(v + o, 32)));
+    s3 = f64x2.add(s3, f64x2.mul(v128.load(row + o, 48), v128.load(v + o, 48)));
+  }
+  for (; j < me; j += 2) {
+    const o = <usize>j << 3;
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(row + o), v128.load(v + o)));
+  }
+  const t = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  return f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+}
+
+/** K_ij = exp((f_i + g_j − C_ij) / ε) for the n × m matrices C, K (row stride me = even m). */
+export function sinkhornKernel(C: usize, K: usize, n: i32, m: i32, f: usize, g: usize, eps: f64): void {
+  const me = (m + 1) & ~1;
+  checkRange(C, (<usize>n * <usize>me) << 3);
+  checkRange(K, (<usize>n * <usize>me) << 3);
+  checkRange(f, <usize>n << 3);
+  checkRange(g, <usize>me << 3);
+  const inv = f64x2.splat(1.0 / eps);
+  for (let i = 0; i < n; i++) {
+    const ro = (<usize>i * <usize>me) << 3;
+    const fi = f64x2.splat(load<f64>(at(f, i)));
+    for (let j = 0; j < me; j += 2) {
+      const o = <usize>j << 3;
+      const z = f64x2.mul(f64x2.sub(f64x2.add(fi, v128.load(g + o)), v128.load(C + ro + o)), inv);
+      v128.store(K + ro + o, expF64x2(z));
+    }
+  }
+}
+
+/**
+ * `iterations` fused Sinkhorn iterations on (u, v) with kernel K (n × me, padding columns of K
+ * must be 0 and b, v padded with 0). Stops early, with return value = iterations done, when
+ * a scaling leaves [1/τ, τ] (the caller absorbs) or becomes non-finite.
+ * info[0] = Σ_i |u_i^old s_i − a_i| of the last iteration (row-marginal L1 error of the iterate
+ * before it), info[1] = 1 if stopped for absorption, 2 if non-finite.
+ */
+export function sinkhornIterate(K: usize, n: i32, m: i32, a: usize, b: usize, u: usize, v: usize, acc: usize, iterations: i32, tau: f64, info: usize): i32 {
+  const me = (m + 1) & ~1;
+  checkRange(K, (<usize>n * <usize>me) << 3);
+  checkRange(a, <usize>n << 3);
+  checkRange(b, <usize>me << 3);
+  checkRange(u, <usize>n << 3);
+  checkRange(v, <usize>me << 3);
+  checkRange(acc, <usize>me << 3);
+  checkRange(info, 16);
+  const lo = 1.0 / tau;
+  store<f64>(info + 8, 0.0);
+  const m8 = me & ~7;
+  for (let it = 0; it < iterations; it++) {
+    const zero = f64x2.splat(0.0);
+    for (let j = 0; j < me; j += 2) v128.store(acc + (<usize>j << 3), zero);
+    let res = 0.0;
+    let i = 0;
+    // Two rows at a time: both dot products in one sweep (8 independent accumulators), then
+    // one fused update acc_j = (acc_j + K_ij u_i) + K_{i+1,j} u_{i+1} — the same rounding as
+    // two sequential row updates.
+    for (; i + 2 <= n; i += 2) {
+      const r0 = K + ((<usize>i * <usize>me) << 3);
+      const r1 = r0 + (<usize>me << 3);
+      const s0 = rowDot(r0, v, me, m8), s1 = rowDot(r1, v, me, m8);
+      const a0 = load<f64>(at(a, i)), a1 = load<f64>(at(a, i + 1));
+      res += abs(load<f64>(at(u, i)) * s0 - a0);
+      res += abs(load<f64>(at(u, i + 1)) * s1 - a1);
+      const u0 = a0 / s0, u1 = a1 / s1;
+      store<f64>(at(u, i), u0);
+      store<f64>(at(u, i + 1), u1);
+      const uv0 = f64x2.splat(u0), uv1 = f64x2.splat(u1);
+      for (let j = 0; j < me; j += 2) {
+        const o = <usize>j << 3;
+        v128.store(acc + o, f64x2.add(f64x2.add(v128.load(acc + o), f64x2.mul(v128.load(r0 + o), uv0)), f64x2.mul(v128.load(r1 + o), uv1)));
+      }
+    }
+    for (; i < n; i++) {
+      const row = K + ((<usize>i * <usize>me) << 3);
+      const s = rowDot(row, v, me, m8);
+      const ai = load<f64>(at(a, i));
+      res += abs(load<f64>(at(u, i)) * s - ai);
+      const ui = ai / s;
+      store<f64>(at(u, i), ui);
+      const uv = f64x2.splat(ui);
+      for (let j = 0; j < me; j += 2) {
+        const o = <usize>j << 3;
+        v128.store(acc + o, f64x2.add(v128.load(acc + o), f64x2.mul(v128.load(row + o), uv)));
+      }
+    }
+    let vmax = 0.0, vmin = Infinity;
+    for (let j = 0; j < m; j++) {
+      const vj = load<f64>(at(b, j)) / load<f64>(at(acc, j));
+      store<f64>(at(v, j), vj);
+      vmax = max(vmax, vj);
+      vmin = min(vmin, vj);
+    }
+    store<f64>(info, res);
+    let umax = 0.0, umin = Infinity;
+    for (let i = 0; i < n; i++) {
+      const ui = load<f64>(at(u, i));
+      umax = max(umax, ui);
+      umin = min(umin, ui);
+    }
+    if (!(umax < Infinity && vmax < Infinity && res == res)) { store<f64>(info + 8, 2.0); return it + 1; }
+    if (umax > tau || vmax > tau || umin < lo || vmin < lo) { store<f64>(info + 8, 1.0); return it + 1; }
+  }
+  return iterations;
+}
+
+/** f ← f + ε log u, g ← g + ε log v, u = v = 1 (the absorption step; K is recomputed by the caller). */
+export function sinkhornAbsorb(n: i32, m: i32, f: usize, g: usize, u: usize, v: usize, eps: f64): void {
+  checkRange(f, <usize>n << 3);
+  checkRange(g, <usize>m << 3);
+  checkRange(u, <usize>n << 3);
+  checkRange(v, <usize>m << 3);
+  for (let i = 0; i < n; i++) {
+    store<f64>(at(f, i), load<f64>(at(f, i)) + eps * Math.log(load<f64>(at(u, i))));
+    store<f64>(at(u, i), 1.0);
+  }
+  for (let j = 0; j < m; j++) {
+    store<f64>(at(g, j), load<f64>(at(g, j)) + eps * Math.log(load<f64>(at(v, j))));
+    store<f64>(at(v, j), 1.0);
+  }
+}
+
+/** Plan statistics: out[0] = ⟨P, C⟩, row marginals r (n), column marginals c (me) of
+ *  P = diag(u) K diag(v). */
+export function sinkhornPlanStats(C: usize, K: usize, n: i32, m: i32, u: usize, v: usize, r: usize, c: usize, out: usize): void {
+  const me = (m + 1) & ~1;
+  checkRange(C, (<usize>n * <usize>me) << 3);
+  checkRange(K, (<usize>n * <usize>me) << 3);
+  checkRange(r, <usize>n << 3);
+  checkRange(c, <usize>me << 3);
+  checkRange(out, 8);
+  const zero = f64x2.splat(0.0);
+  for (let j = 0; j < me; j += 2) v128.store(c + (<usize>j << 3), zero);
+  let total = 0.0;
+  for (let i = 0; i < n; i++) {
+    const ro = (<usize>i * <usize>me) << 3;
+    const ui = f64x2.splat(load<f64>(at(u, i)));
+    let s2 = zero, t2 = zero;
+    for (let j = 0; j < me; j += 2) {
+      const o = <usize>j << 3;
+      const p = f64x2.mul(f64x2.mul(ui, v128.load(K + ro + o)), v128.load(v + o));
+      s2 = f64x2.add(s2, p);
+      t2 = f64x2.add(t2, f64x2.mul(p, v128.load(C + ro + o)));
+      v128.store(c + o, f64x2.add(v128.load(c + o), p));
+    }
+    store<f64>(at(r, i), f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1));
+    total += f64x2.extract_lane(t2, 0) + f64x2.extract_lane(t2, 1);
+  }
+  store<f64>(out, total);
+}
+
+/** Start from c-transforms so that every row and column of K has a largest entry 1:
+ *  f_i = min_j C_ij, g_j = min_i (C_ij − f_i); padding columns get g = −Inf (K = 0 there). */
+export function sinkhornInitPotentials(C: usize, n: i32, m: i32, f: usize, g: usize): void {
+  const me = (m + 1) & ~1;
+  checkRange(C, (<usize>n * <usize>me) << 3);
+  checkRange(f, <usize>n << 3);
+  checkRange(g, <usize>me << 3);
+  for (let j = 0; j < me; j++) store<f64>(at(g, j), Infinity);
+  for (let i = 0; i < n; i++) {
+    const row = C + ((<usize>i * <usize>me) << 3);
+    let fi = Infinity;
+    for (let j = 0; j < m; j++) fi = min(fi, load<f64>(at(row, j)));
+    store<f64>(at(f, i), fi);
+    for (let j = 0; j < m; j++) store<f64>(at(g, j), min(load<f64>(at(g, j)), load<f64>(at(row, j)) - fi));
+  }
+  for (let j = m; j < me; j++) store<f64>(at(g, j), -Infinity);
+}
