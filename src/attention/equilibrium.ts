@@ -23,6 +23,12 @@ export interface EquilibriumReport {
   face: number[][];
   /** worstViolation ≤ tolerance. */
   ok: boolean;
+  /**
+   * The leaders of the final configuration as atoms (ascending): one representative token per
+   * group of coincident tokens that strictly beats every other atom. Unlike result.leaders, this
+   * survives followers collapsing exactly onto their leader (which creates score ties).
+   */
+  leaders: number[];
 }
 
 export function checkEquilibrium(result: HardmaxResult, options: { tolerance?: number; faceTolerance?: number } = {}): EquilibriumReport {
@@ -103,7 +109,7 @@ export function checkEquilibrium(result: HardmaxResult, options: { tolerance?: n
   }
   let worst = 0, worstToken = -1;
   for (let i = 0; i < n; i++) if (violation[i] > worst || worstToken < 0) { worst = violation[i]; worstToken = i; }
-  return { worstViolation: worst, worstToken, violation, face, ok: worst <= tolerance };
+  return { worstViolation: worst, worstToken, violation, face, ok: worst <= tolerance, leaders: L.slice().sort((a, b) => a - b) };
 }
 
 /** A-orthogonal projection of 0 onto aff{z_l : l ∈ F}: p = ℓ₀ + U c with (UᵀAU) c = −UᵀAℓ₀. */

@@ -2,5 +2,6 @@
 import type { DemoSection } from './context.js';
 import { flowSection } from './flow.js';
 import { classifySection } from './classify.js';
+import { attentionSection } from './attention.js';
 
-export const demoSections: DemoSection[] = [flowSection, classifySection];
+export const demoSections: DemoSection[] = [flowSection, classifySection, attentionSection];
