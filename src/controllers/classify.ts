@@ -600,6 +600,11 @@ function hatCluster(w: Work, group: readonly number[], rng: Rng, shrink: boolean
   const { P, n, d, H, mu } = w;
   for (let size = group.length; size >= 1; size = shrink && size > 1 ? size - 1 : 0) {
     const G = group.slice(0, size);
+    const inG = new Set(G);
+    // Conditioning: the ramps are active on one whole side of the hyperplane, where points make
+    // an excursion of κ·|s| that the later ramps undo; keep the normal and the side with the
+    // smallest excursion (a solver's error on it is what survives the cancellation).
+    let best: { P: Float64Array; layers: LayerLike[]; move: number } | null = null;
     for (let attempt = 0; attempt < 20; attempt++) {
       const Q: Float64Array[] = [];
       for (let j = 1; j < G.length; j++) {
@@ -617,7 +622,6 @@ function hatCluster(w: Work, group: readonly number[], rng: Rng, shrink: boolean
       let c = 0;
       for (const i of G) c += dot(P, i, a, d);
       c /= G.length;
-      const inG = new Set(G);
       let gap = Infinity;
       let flat = true;
       for (const i of G) if (Math.abs(dot(P, i, a, d) - c) > 1e-9 * w.scale) flat = false;
@@ -627,14 +631,23 @@ function hatCluster(w: Work, group: readonly number[], rng: Rng, shrink: boolean
       const eps = Number.isFinite(gap) ? 0.5 * gap : w.scale;
       let kappa = 0;
       for (const i of G) kappa = Math.max(kappa, (H + mu - dot(P, i, w.u, d)) / (eps * lift.wu));
-      const Pt = Float64Array.from(P);
-      let move = applyLayer(w, Pt, lift.w, kappa, a, -c + eps);
-      move = Math.max(move, applyLayer(w, Pt, lift.w, -2 * kappa, a, -c));
-      move = Math.max(move, applyLayer(w, Pt, lift.w, kappa, a, -c - eps));
-      if (!marginsHold(w, Pt, inG)) continue;
-      P.set(Pt);
-      w.maxMove = Math.max(w.maxMove, move);
-      w.layers.push(layer1(lift.w, kappa, a, -c + eps), layer1(lift.w, -2 * kappa, a, -c), layer1(lift.w, kappa, a, -c - eps));
+      for (const side of [1, -1]) {
+        const as = a.map((v) => side * v), cs = side * c;
+        const Pt = Float64Array.from(P);
+        let move = applyLayer(w, Pt, lift.w, kappa, as, -cs + eps);
+        move = Math.max(move, applyLayer(w, Pt, lift.w, -2 * kappa, as, -cs));
+        move = Math.max(move, applyLayer(w, Pt, lift.w, kappa, as, -cs - eps));
+        if (!marginsHold(w, Pt, inG)) continue;
+        if (!best || move < best.move) {
+          best = { P: Pt, move, layers: [layer1(lift.w, kappa, as, -cs + eps), layer1(lift.w, -2 * kappa, as, -cs), layer1(lift.w, kappa, as, -cs - eps)] };
+        }
+      }
+      if (Q.length === d - 1 && best) break; // the normal is unique: nothing left to choose
+    }
+    if (best) {
+      P.set(best.P);
+      w.maxMove = Math.max(w.maxMove, best.move);
+      w.layers.push(...best.layers);
       return G;
     }
     if (size === 1) break;

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ConvergenceError, createRng, controlsFromJSON, controlsToJSON, flow, init, InconsistentDataError, InvalidArgumentError, type Rng } from '../../src/index.js';
 import { classify, classifySwitchBounds, type Classification } from '../../src/controllers/classify.js';
 import { collinearSwitchProbability, runCount, runsDistribution, sortByAxis } from '../../src/controllers/collinear.js';
+import { adaptiveFlow } from '../helpers/adaptive.js';
 
 beforeAll(() => init({ variant: 'debug' }));
 
@@ -152,6 +153,34 @@ describe('classify: properties (fast-check)', () => {
     }
     console.log(`classify rk4 (100 steps/layer): max |score_rk4 − score_exact| / max(μ, |score|) = ${dev.toExponential(2)}; worst margin ${(viaRk4 / c.margin).toFixed(3)} μ`);
     expect(dev).toBeLessThan(1e-6);
+  });
+});
+
+describe('classify: the JSON through an independent adaptive solver (Dormand–Prince, stops at every crossing)', () => {
+  it('uniform, clustered (spread 1e-2) and offset (|x| ≈ 1e4) data: every point on its side, endpoints within 1e-6 of exact', () => {
+    const rng = createRng(21);
+    const centres = [[0, 0, 0], [1, 0, 1], [0, 1, 1], [1, 1, 0]];
+    const sets: [string, number[][]][] = [
+      ['uniform', uniformData(rng, 40, 3)],
+      ['clustered', Array.from({ length: 40 }, (_, i) => centres[i % 4].map((v) => v + 1e-2 * rng.normal()))],
+      ['offset 1e4', uniformData(rng, 40, 3, 1, 1e4)],
+    ];
+    for (const [name, X] of sets) {
+      const labels = X.map((_, i) => (i % 4 === 1 || rng.uniform() < 0.25 ? 1 : 0));
+      for (const method of ['cluster', 'hat'] as const) {
+        const c = classify(X, labels, { method });
+        const ex = flow(c.controls, X, { method: 'exact' }).data;
+        const ad = adaptiveFlow(controlsToJSON(c.controls), Float64Array.from(X.flat()), X.length, 3);
+        let dev = 0;
+        for (let i = 0; i < X.length; i++) {
+          const score = ad[i * 3 + 2] - c.readout.offset;
+          expect(labels[i] === 1 ? score : -score, `${name} (${method}) point ${i}`).toBeGreaterThan(0.4 * c.margin);
+          for (let k = 0; k < 3; k++) dev = Math.max(dev, Math.abs(ad[i * 3 + k] - ex[i * 3 + k]) / Math.max(1, Math.abs(ex[i * 3 + k])));
+        }
+        console.log(`classify ${name} (${method}): ${c.switches} switches, max |adaptive − exact| / max(1, |x|) = ${dev.toExponential(2)}`);
+        expect(dev).toBeLessThan(1e-6);
+      }
+    }
   });
 });
 
