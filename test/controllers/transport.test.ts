@@ -25,7 +25,7 @@ import {
   uniformTransportLayers,
   uniformTransportResolution,
 } from '../../src/controllers/transport.js';
-import { InvalidArgumentError, NonFiniteError, ShapeMismatchError, flow, init, makeControls, type PointCloud } from '../../src/index.js';
+import { InvalidArgumentError, NonFiniteError, ShapeMismatchError, flow, init, makeControls, wasserstein, type PointCloud } from '../../src/index.js';
 import { createRng, maxAbsDiff } from '../helpers.js';
 
 beforeAll(() => init({ variant: 'debug' }));
@@ -77,53 +77,11 @@ function unitGrid(g: number, d: number): PointCloud {
   return { n: N, d, data };
 }
 
-/**
- * Exact W_q between two uniform clouds of equal size: min over permutations of the mean of
- * |x_i − y_σ(i)|^q, by shortest augmenting paths (Hungarian, O(N^3)). Private stand-in for the
- * Wasserstein engine; returns the optimal value and the dual potentials' gap for self-checking.
- */
-function assignmentWq(X: PointCloud, Y: PointCloud, q: number): number {
-  const N = X.n, d = X.d;
-  if (Y.n !== N) throw new Error('equal sizes only');
-  const cost = (i: number, j: number): number => {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += (X.data[i * d + k] - Y.data[j * d + k]) ** 2;
-    return Math.pow(s, q / 2);
-  };
-  const u = new Float64Array(N + 1), v = new Float64Array(N + 1);
-  const match = new Int32Array(N + 1); // match[j] = row matched to column j (1-based), 0 = free
-  const way = new Int32Array(N + 1);
-  const minv = new Float64Array(N + 1);
-  const used = new Uint8Array(N + 1);
-  for (let i = 1; i <= N; i++) {
-    match[0] = i;
-    let j0 = 0;
-    minv.fill(Infinity);
-    used.fill(0);
-    do {
-      used[j0] = 1;
-      const i0 = match[j0];
-      let delta = Infinity, j1 = 0;
-      for (let j = 1; j <= N; j++) {
-        if (used[j]) continue;
-        const cur = cost(i0 - 1, j - 1) - u[i0] - v[j];
-        if (cur < minv[j]) { minv[j] = cur; way[j] = j0; }
-        if (minv[j] < delta) { delta = minv[j]; j1 = j; }
-      }
-      for (let j = 0; j <= N; j++) {
-        if (used[j]) { u[match[j]] += delta; v[j] -= delta; } else minv[j] -= delta;
-      }
-      j0 = j1;
-    } while (match[j0] !== 0);
-    do {
-      const j1 = way[j0];
-      match[j0] = match[j1];
-      j0 = j1;
-    } while (j0);
-  }
-  let total = 0;
-  for (let j = 1; j <= N; j++) total += cost(match[j] - 1, j - 1);
-  return Math.pow(total / N, 1 / q);
+/** Exact W_q (the Wasserstein engine, src/wasserstein/exact.ts; checked there against POT). */
+function Wq(X: PointCloud, Y: PointCloud, q: number): number {
+  const r = wasserstein(X, Y, { p: q });
+  expect(r.dualityGap).toBeLessThan(1e-9);
+  return r.value;
 }
 
 /** |mean(X) − mean(Y)|, a lower bound of W_1 (Jensen). */
@@ -334,10 +292,23 @@ describe('transportToUniform', () => {
     const r = transportToUniform(X, { width: 6, epsilon: eps });
     expect(meanDistance(X, G)).toBeGreaterThan(0.5); // W_q ≥ W_1 ≥ |E x − E y|: the samples start far from U
     for (const q of [1, 2]) {
-      const after = assignmentWq(r.points, G, q);
+      const after = Wq(r.points, G, q);
       expect(after + gridError).toBeLessThan(eps);
       expect(after - gridError).toBeLessThanOrEqual(r.bound);
     }
+  });
+
+  it('W₁(ν_T, U([0,1]³)) < ε against a 15³ grid (d = 3, ε = 0.6, n = 3, 25 samples a cube)', () => {
+    const d = 3, eps = 0.6, g = 15;
+    const gridError = Math.sqrt(d) / (2 * g);
+    expect(gridError).toBeLessThanOrEqual(eps / 10);
+    const X = gaussianBlob(22, 675, [-1, 2, 0.5], 0.7);
+    const r = transportToUniform(X, { width: 9, epsilon: eps });
+    expect(r.resolution).toBe(3);
+    expect(Array.from(new Set(r.cellCounts))).toEqual([25]);
+    const after = Wq(r.points, unitGrid(g, d), 1);
+    expect(after + gridError).toBeLessThan(eps);
+    expect(after - gridError).toBeLessThanOrEqual(r.bound);
   });
 
   it('countBound is √d/n for equal counts and grows with imbalance', () => {
@@ -359,7 +330,7 @@ describe('transport', () => {
     expect(r.switchesFromUniform).toBe(L);
     expect(r.controls.switches).toBe(2 * L + 1);
     const before = meanDistance(X, Y);
-    const w1 = assignmentWq(r.points, Y, 1), w2 = assignmentWq(r.points, Y, 2);
+    const w1 = Wq(r.points, Y, 1), w2 = Wq(r.points, Y, 2);
     expect(before).toBeGreaterThan(1);
     expect(w1).toBeLessThan(eps);
     expect(w2).toBeLessThan(1.5 * eps);
