@@ -4,7 +4,7 @@
  * web/worker.ts, so the page stays responsive and long runs can be cancelled.
  */
 import { DATASETS, MAX_POINTS, generate, type DatasetName } from './data.js';
-import { IMPORT_LIMITS, type FromWorker, type JobName, type JobParams, type Metric, type RunResult, type ToWorker } from './protocol.js';
+import { IMPORT_LIMITS, type FromWorker, type JobName, type JobParams, type Metric, type RunResult, type Series, type ToWorker } from './protocol.js';
 import { Renderer } from './render.js';
 
 const $ = <T extends HTMLElement>(id: string) => {
@@ -65,6 +65,15 @@ const JOB_UI: Record<JobName, JobUi> = {
     ],
     check: (s) => (s.points.length / 2 <= 5000 ? null : 'attention dynamics in the playground: at most 5000 tokens'),
   },
+  sphere: {
+    label: 'particles on the sphere S²',
+    params: [
+      { key: 'beta', label: 'inverse temperature β', kind: 'number', value: 1, min: 0, max: 100 },
+      { key: 'steps', label: 'RK4 steps', kind: 'number', value: 300, min: 1, max: 20000, step: 1 },
+      { key: 'dt', label: 'step size', kind: 'number', value: 0.05, min: 0.0001, max: 1 },
+    ],
+    check: (s) => (s.points.length / 2 <= 3000 ? null : 'particles on the sphere in the playground: at most 3000'),
+  },
   flow: {
     label: 'flow the loaded controls',
     needsControls: true,
@@ -109,6 +118,7 @@ interface State {
   controlsJSON: string | null;
   controlsSummary: string;
   result: RunResult | null;
+  series: Series | null;
   jobs: JobName[];
   runId: number;
   running: number | null;
@@ -122,6 +132,7 @@ const state: State = {
   controlsJSON: null,
   controlsSummary: '',
   result: null,
+  series: null,
   jobs: [],
   runId: 0,
   running: null,
@@ -330,6 +341,8 @@ function showResult(r: RunResult): void {
     targets: state.targets,
     leaders: r.leaders,
   });
+  state.series = r.series;
+  drawSeries(0);
   showMetrics([...r.metrics, { key: 'elapsed', label: 'computed in (ms)', value: Math.round(r.elapsedMs) }, { key: 'frames', label: 'frames recorded', value: r.frames }]);
   playBtn.disabled = r.frames < 2;
   scrub.disabled = r.frames < 2;
@@ -353,6 +366,46 @@ function showMetrics(ms: Metric[]): void {
     tr.append(a, b);
     body.append(tr);
   }
+}
+
+/** The measured series (e.g. W₁ to the target over time) with a marker at the animation's time. */
+function drawSeries(t: number): void {
+  const c = $<HTMLCanvasElement>('series');
+  const s = state.series;
+  c.hidden = !s;
+  $('series-label').hidden = !s;
+  if (!s) return;
+  $('series-label').textContent = s.label;
+  const g = c.getContext('2d')!;
+  const W = c.width, H = c.height, L = 44, B = 22, R = 8, T = 8;
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, W, H);
+  const tmax = Math.max(s.t[s.t.length - 1], 1e-12), vmax = Math.max(...s.v, 1e-12);
+  const X = (x: number) => L + ((W - L - R) * x) / tmax, Y = (y: number) => H - B - ((H - B - T) * y) / vmax;
+  g.strokeStyle = '#b9c0cf';
+  g.beginPath();
+  g.moveTo(L, T);
+  g.lineTo(L, H - B);
+  g.lineTo(W - R, H - B);
+  g.stroke();
+  g.fillStyle = '#5b6477';
+  g.font = '11px system-ui, sans-serif';
+  g.fillText(fmt(vmax), 2, T + 8);
+  g.fillText('0', L - 12, H - B);
+  g.fillText(`t = ${fmt(tmax)}`, W - R - 52, H - 6);
+  g.strokeStyle = '#0072b2';
+  g.lineWidth = 2;
+  g.beginPath();
+  s.t.forEach((x, i) => (i ? g.lineTo(X(x), Y(s.v[i])) : g.moveTo(X(x), Y(s.v[i]))));
+  g.stroke();
+  g.fillStyle = '#0072b2';
+  s.t.forEach((x, i) => g.fillRect(X(x) - 2, Y(s.v[i]) - 2, 4, 4));
+  g.strokeStyle = '#d55e00';
+  g.lineWidth = 1;
+  g.beginPath();
+  g.moveTo(X(Math.min(t, tmax)), T);
+  g.lineTo(X(Math.min(t, tmax)), H - B);
+  g.stroke();
 }
 
 function fmt(v: number): string {
@@ -388,6 +441,8 @@ function setData(points: Float64Array, targets: Float64Array | null, labels: Int
   state.labels = labels;
   state.classes = classes;
   state.result = null;
+  state.series = null;
+  drawSeries(0);
   renderer.pause();
   renderer.keepView = keepView;
   renderer.showData(points, targets, labels);
@@ -491,7 +546,12 @@ $<HTMLSelectElement>('speed').addEventListener('change', () => {
 });
 renderer.onFrame = (u, sc) => {
   if (sc.frames > 1) scrub.value = String(Math.round((1000 * u) / (sc.frames - 1)));
+  if (state.series) {
+    const f = Math.min(sc.frames - 1, Math.floor(u)), a = u - f;
+    drawSeries((1 - a) * sc.times[f] + a * sc.times[Math.min(sc.frames - 1, f + 1)]);
+  }
 };
+$<HTMLInputElement>('trails').addEventListener('change', () => renderer.setTrails($<HTMLInputElement>('trails').checked));
 $<HTMLInputElement>('import').addEventListener('change', (e) => {
   const input = e.target as HTMLInputElement;
   const file = input.files?.[0];

@@ -11,7 +11,7 @@ export interface DataMessage {
   classes: number;
 }
 
-export type JobName = 'interpolate' | 'classify' | 'transportToUniform' | 'transport' | 'hardmax' | 'softmax' | 'flow';
+export type JobName = 'interpolate' | 'classify' | 'transportToUniform' | 'transport' | 'hardmax' | 'softmax' | 'sphere' | 'flow';
 
 export interface JobParams {
   /** 'flow': the controls to integrate (JSON of controlsToJSON). */
@@ -28,6 +28,16 @@ export interface JobParams {
   alpha?: number;
   steps?: number;
   temperature?: number;
+  /** sphere: inverse temperature β and step size. */
+  beta?: number;
+  dt?: number;
+}
+
+/** A quantity measured along the run, e.g. W₁ to the target measure at a few frame times. */
+export interface Series {
+  label: string;
+  t: number[];
+  v: number[];
 }
 
 export type ToWorker =
@@ -65,6 +75,7 @@ export interface RunResult {
   metrics: Metric[];
   /** When the worker computes them: per-frame leader flags (frames × n, 1 = leader). */
   leaders: Uint8Array | null;
+  series: Series | null;
   elapsedMs: number;
 }
 

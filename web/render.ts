@@ -114,6 +114,15 @@ export class Renderer {
     return { xmin: -1.5, ymax: 1.5, sx: 720 / 3, sy: 720 / 3, size: 720 };
   }
 
+  private trails = true;
+
+  /** Shows or hides the sample of trajectories behind the points. */
+  setTrails(on: boolean): void {
+    this.trails = on;
+    this.bgCache.clear();
+    this.draw();
+  }
+
   setCamera(mode: 'follow' | 'whole'): void {
     this.camera = mode;
     this.bgCache.clear();
@@ -294,7 +303,7 @@ export class Renderer {
   }
 
   private strokeTrails(c: CanvasRenderingContext2D, sc: Scene): void {
-    if (sc.frames < 2) return;
+    if (sc.frames < 2 || !this.trails) return;
     const { xmin, ymax, sx, sy } = this.view;
     const count = Math.min(sc.n, 160);
     const stride = sc.n / count;

@@ -7,6 +7,8 @@
  *   interpolate         Thm 3.3 / §A1: controls sending every x_i exactly to y_i, 2⌈N/p⌉ − 1 switches
  *   classify            §C1/§C2: controls separating two labelled classes by a half-space readout
  *   hardmax, softmax    attention dynamics (eq. 4.1, 4.2): tokens cluster around leaders
+ *   sphere              particles on S² (Geshkovski et al., §F): the plane's points lifted by inverse
+ *                       stereographic projection, drawn by orthographic projection
  *   flow                integrate the given controls (imported or constructed before) on the points
  *   transportToUniform  A6: controls pushing the empirical measure onto U([0,1]²) within W_q ≤ ε
  *   transport           B3: μ0 → U → μ1 (the targets are samples of μ1)
@@ -24,6 +26,9 @@ import {
   interpolate,
   interpolationSwitches,
   softmaxDynamics,
+  sphereDynamics,
+  countClusters,
+  wasserstein1,
   type PointCloud,
   transport,
   transportToUniform,
@@ -42,6 +47,7 @@ import {
   type LayerInfo,
   type Metric,
   type RunResult,
+  type Series,
   type ToWorker,
 } from './protocol.js';
 
@@ -142,7 +148,12 @@ const JOBS: Record<JobName, Job> = {
     );
     const result = await flowRecorded(t.controls, ctx, 'integrating');
     metrics.push(deviation(result, t.points.data, ctx.params.method ?? 'rk4'));
-    return packFlow(t.controls, result, metrics);
+    const G = 20;
+    const grid = new Float64Array(2 * G * G);
+    for (let i = 0; i < G; i++) for (let j = 0; j < G; j++) (grid[2 * (i * G + j)] = (i + 0.5) / G), (grid[2 * (i * G + j) + 1] = (j + 0.5) / G);
+    const series = await w1Series(result, grid, ctx, 'W₁ to U([0,1]²) (20×20 grid)');
+    metrics.push(...seriesMetrics(series));
+    return { ...packFlow(t.controls, result, metrics), series };
   },
   transport: async (ctx) => {
     const { width = 3, epsilon = 0.2 } = ctx.params;
@@ -159,9 +170,72 @@ const JOBS: Record<JobName, Job> = {
     );
     const result = await flowRecorded(t.controls, ctx, 'integrating');
     metrics.push(deviation(result, t.points.data, ctx.params.method ?? 'rk4'));
-    return packFlow(t.controls, result, metrics);
+    const series = await w1Series(result, ctx.data.targets, ctx, 'W₁ to the target cloud');
+    metrics.push(...seriesMetrics(series));
+    return { ...packFlow(t.controls, result, metrics), series };
+  },
+  sphere: async (ctx) => {
+    const { beta = 1, steps = 300, dt = 0.05 } = ctx.params;
+    const n = ctx.data.points.length / 2;
+    // Inverse stereographic projection: the plane's points cover the whole sphere (but a pole).
+    const X = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      const x = ctx.data.points[2 * i], y = ctx.data.points[2 * i + 1], r2 = x * x + y * y;
+      X[3 * i] = (2 * x) / (r2 + 1);
+      X[3 * i + 1] = (2 * y) / (r2 + 1);
+      X[3 * i + 2] = (r2 - 1) / (r2 + 1);
+    }
+    ctx.progress(0, 'integrating');
+    const every = Math.max(1, Math.ceil(steps / 200));
+    const r = sphereDynamics({ n, d: 3, data: X }, { beta, steps, dt, every });
+    const flat = r.trajectory.map((f) => {
+      const out = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) (out[2 * i] = f.data[3 * i]), (out[2 * i + 1] = f.data[3 * i + 1]);
+      return { n, d: 2, data: out };
+    });
+    const packed = packTokens(flat, [
+      { key: 'clusters', label: 'clusters at the end (1e-3)', value: countClusters(r.tokens, 1e-3) },
+      { key: 'Tsphere', label: 'time T = steps · dt', value: steps * dt },
+      { key: 'beta', label: 'inverse temperature β', value: beta },
+    ], null, steps);
+    return { ...packed, times: Float64Array.from(r.times) };
   },
 };
+
+/**
+ * W₁ between the flowed points and the target measure at up to 13 frame times (exact, by the
+ * Wasserstein engine). Up to 400 points of each side are used — an evenly strided subset, the
+ * same points at every time — so each solve stays well under a second; with more points the
+ * curve estimates W₁ of the full clouds.
+ */
+async function w1Series(r: FlowResult, target: Float64Array, ctx: JobContext, label: string): Promise<Series> {
+  const tr = r.trajectory!;
+  const cap = 400;
+  const pick = (m: number) => Array.from({ length: Math.min(m, cap) }, (_, k) => Math.floor((k * m) / Math.min(m, cap)));
+  const src = pick(r.n), tgtIdx = pick(target.length / 2);
+  const Y = new Float64Array(2 * tgtIdx.length);
+  tgtIdx.forEach((j, k) => ((Y[2 * k] = target[2 * j]), (Y[2 * k + 1] = target[2 * j + 1])));
+  const samples = Math.min(13, tr.frames);
+  const t: number[] = [], v: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    if (ctx.signal.aborted) throw new AbortError('w1Series');
+    const f = Math.round((s * (tr.frames - 1)) / (samples - 1));
+    const X = new Float64Array(2 * src.length);
+    src.forEach((i, k) => ((X[2 * k] = tr.data[(f * r.n + i) * 2]), (X[2 * k + 1] = tr.data[(f * r.n + i) * 2 + 1])));
+    t.push(tr.times[f]);
+    v.push(wasserstein1({ n: src.length, d: 2, data: X }, { n: tgtIdx.length, d: 2, data: Y }).value);
+    ctx.progress((s + 1) / samples, 'measuring W₁');
+    await new Promise((res) => setTimeout(res, 0));
+  }
+  return { label: src.length < r.n || tgtIdx.length < target.length / 2 ? `${label}, ${src.length} → ${tgtIdx.length} points` : label, t, v };
+}
+
+function seriesMetrics(s: Series): Metric[] {
+  return [
+    { key: 'w1Start', label: 'W₁ at t = 0', value: s.v[0] },
+    { key: 'w1End', label: 'W₁ at T', value: s.v[s.v.length - 1] },
+  ];
+}
 
 /** max_i ‖x_i(T) − closed-form end point_i‖: how far the animated integration is from the construction. */
 function deviation(r: FlowResult, exact: Float64Array, method: string): Metric {
@@ -238,18 +312,19 @@ function packFlow(controls: Controls, r: FlowResult, metrics: Metric[]): Omit<Ru
     controlsJSON: controlsToJSON(controls),
     metrics,
     leaders: null,
+    series: null,
   };
 }
 
 /** Attention trajectories: one frame per step, no layers. */
-function packTokens(trajectory: PointCloud[], metrics: Metric[], leaders: Uint8Array | null): Omit<RunResult, 'type' | 'id' | 'job' | 'elapsedMs'> {
+function packTokens(trajectory: PointCloud[], metrics: Metric[], leaders: Uint8Array | null, steps = trajectory.length - 1): Omit<RunResult, 'type' | 'id' | 'job' | 'elapsedMs'> {
   const frames = trajectory.length, n = trajectory[0].n;
   const positions = new Float32Array(frames * n * 2);
   trajectory.forEach((t, f) => {
     for (let j = 0; j < 2 * n; j++) positions[f * n * 2 + j] = t.data[j];
   });
-  metrics.push({ key: 'steps', label: 'steps', value: frames - 1 });
-  return { n, frames, times: Float64Array.from({ length: frames }, (_, k) => k), positions, frameLayer: null, layers: null, width: 0, controlsJSON: null, metrics, leaders };
+  metrics.push({ key: 'steps', label: 'steps', value: steps });
+  return { n, frames, times: Float64Array.from({ length: frames }, (_, k) => k), positions, frameLayer: null, layers: null, width: 0, controlsJSON: null, metrics, leaders, series: null };
 }
 
 let running: { id: number; abort: AbortController } | null = null;
