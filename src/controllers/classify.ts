@@ -80,6 +80,8 @@ export interface ClassifyOptions {
   margin?: number;
   /** Seed of the rotations tried by the gift-wrapping step (default 0). */
   seed?: number;
+  /** 'cluster': independent constructions (different rotations) of which the shortest is kept (default 4). */
+  restarts?: number;
 }
 
 /** Class 1 ⟺ x_axis > offset at time T. */
@@ -158,6 +160,7 @@ export function classify(X: PointsLike, labels: ArrayLike<number>, options: Clas
   const axis = checkCount('options.readoutAxis', options.readoutAxis ?? d - 1, 0, d - 1);
   const marginFrac = checkPositive('options.margin', options.margin ?? 0.1);
   const seed = checkCount('options.seed', options.seed ?? 0, 0, 0xffffffff);
+  const restarts = checkCount('options.restarts', options.restarts ?? 4, 1, 1000);
   const lab = checkLabels(labels, N);
 
   // Unique points (equal inputs must share a label; they then share a trajectory).
@@ -213,7 +216,16 @@ export function classify(X: PointsLike, labels: ArrayLike<number>, options: Clas
     method === 'cluster' ? [...MOVE_CAPS.map((cap) => ({ hatOnly: false, cap })), { hatOnly: true, cap: 0 }] : [{ hatOnly: true, cap: 0 }];
   for (const plan of method === 'collinear' ? [null] : plans) {
     try {
-      const built: Built = plan === null ? buildCollinear(P.slice(), n, d, L, axis, mu, scale) : buildClusters(P.slice(), n, d, L, axis, movingClass, mu, scale, createRng(seed), plan.hatOnly, plan.cap);
+      let built: Built;
+      if (plan === null) built = buildCollinear(P.slice(), n, d, L, axis, mu, scale);
+      else {
+        // Restarts: the wraps' rotations depend on the seed; keep the fewest layers.
+        built = buildClusters(P.slice(), n, d, L, axis, movingClass, mu, scale, createRng(seed), plan.hatOnly, plan.cap);
+        for (let r = 1; r < (plan.hatOnly ? 1 : restarts); r++) {
+          const other = buildClusters(P.slice(), n, d, L, axis, movingClass, mu, scale, createRng((seed + 0x9e3779b9 * r) >>> 0), false, plan.cap);
+          if (other.layers.length < built.layers.length) built = other;
+        }
+      }
       // Back to the caller's coordinates: σ(⟨a, x − x̄⟩ + b) = σ(⟨a, x⟩ + b − ⟨a, x̄⟩).
       const ls = built.layers.map((l) => {
         let shift = 0;
