@@ -77,7 +77,7 @@ async function generate(dataset: string, n: number, seed = 1): Promise<void> {
 }
 
 /** Chooses a job, sets its parameters, runs it and waits for the result's metrics. */
-async function runJob(job: string, params: Record<string, string>, timeout = 30_000): Promise<void> {
+async function runJob(job: string, params: Record<string, string>, timeout = 60_000): Promise<void> {
   await page.selectOption('#job', job);
   for (const [k, v] of Object.entries(params)) {
     const sel = `#param-${k}`;
@@ -85,8 +85,13 @@ async function runJob(job: string, params: Record<string, string>, timeout = 30_
     else await page.fill(sel, v);
   }
   await page.evaluate(() => document.querySelector('#metrics tbody')!.replaceChildren());
+  await page.evaluate(() => {
+    document.getElementById('message')!.hidden = true;
+  });
   await page.click('#run');
-  await page.waitForSelector('#metric-elapsed', { timeout });
+  // The result's metrics, or the page's error message (so a failure says what the page said).
+  await page.waitForFunction(() => document.getElementById('metric-elapsed') || !document.getElementById('message')!.hidden, null, { timeout });
+  if (!(await page.$('#metric-elapsed'))) throw new Error(`${job} failed in the page: ${await page.textContent('#message')}`);
 }
 
 async function importText(name: string, text: string | Buffer): Promise<{ message: string; ms: number }> {
