@@ -52,3 +52,6 @@ export { interpolate, interpolationSwitches, type InterpolateOptions, type Auton
 export { describe, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';
 export { wasserstein, wasserstein1, type WassersteinOptions, type WassersteinResult, type TransportPlan } from './wasserstein/exact.js';
 export { sinkhorn, sinkhornDivergence, type SinkhornOptions, type SinkhornResult, type SinkhornStatus, type SinkhornCost } from './wasserstein/sinkhorn.js';
+export { wasserstein1d, type Wasserstein1dOptions, type Wasserstein1dResult, type Samples1d } from './wasserstein/oned.js';
+export { slicedWasserstein, type SlicedWassersteinOptions, type SlicedWassersteinResult } from './wasserstein/sliced.js';
+export { generalizationBound, type GeneralizationBound, type LabelledData, type ShallowNetwork } from './wasserstein/bound.js';
