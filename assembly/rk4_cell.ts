@@ -53,9 +53,9 @@ function even(k: i32): i32 {
 /** Bytes of scratch rk4CellLayer needs for dimension d and width p. */
 export function rk4CellScratchBytes(d: i32, p: i32): i32 {
   const dp = even(d), pp = even(p), nw = even((p + 63) >> 6);
-  // inv, err, bP, s (4 pp) + At (d pp) + wcol (p dp) + two pattern bitsets (2 nw)
+  // inv, err, bP, s, active list (5 pp) + At (d pp) + wcol (p dp) + two pattern bitsets (2 nw)
   // + M, K, T, U, D (5 d dp) + c, r, x, xs, f, acc (6 dp) + 4 counters (see rk4CellLayer)
-  return (4 * pp + d * pp + p * dp + 2 * nw + 5 * d * dp + 6 * dp + 4) << 3;
+  return (5 * pp + d * pp + p * dp + 2 * nw + 5 * d * dp + 6 * dp + 4) << 3;
 }
 
 /** s ← b + A x for all neurons, two per f64x2 (per lane: ((b_j + a_j0 x_0) + a_j1 x_1) + …). */
@@ -74,24 +74,24 @@ function neuronInputs(xv: usize, sv: usize, At: usize, bP: usize, d: i32, pp: i3
   }
 }
 
-/** out ← Σ_j w_j relu(s_j) over j ascending, skipping s_j ≤ 0 (those add exact zeros); a NaN
- *  input makes the whole field NaN, as max(NaN, 0) does in the dense kernel. */
+/** out ← Σ_j w_j max(s_j, 0) over j ascending, branch-free (the signs of s_j are unpredictable
+ *  near hyperplanes); s is overwritten by max(s, 0). Inactive neurons add exact zeros, so the sum
+ *  equals the dense kernel's, which skips neurons inactive on its whole tile; max propagates NaN
+ *  as there. */
 @inline
-function fieldFromInputs(sv: usize, wcol: usize, out: usize, p: i32, dp: i32): void {
+function fieldFromInputs(sv: usize, wcol: usize, out: usize, p: i32, dp: i32, pp: i32): void {
   const dpB = <usize>dp << 3;
   const zero = f64x2.splat(0.0);
+  for (let j = 0; j < pp; j += 2) {
+    const o = <usize>j << 3;
+    v128.store(sv + o, f64x2.max(v128.load(sv + o), zero));
+  }
   for (let q: usize = 0; q < dpB; q += 16) v128.store(out + q, zero);
   for (let j = 0; j < p; j++) {
-    const sj = load<f64>(sv + (<usize>j << 3));
-    if (sj > 0.0) {
-      const sv2 = f64x2.splat(sj);
-      const w = wcol + <usize>j * dpB;
-      for (let q: usize = 0; q < dpB; q += 16) {
-        v128.store(out + q, f64x2.add(v128.load(out + q), f64x2.mul(v128.load(w + q), sv2)));
-      }
-    } else if (sj != sj) {
-      const nan = f64x2.splat(NaN);
-      for (let q: usize = 0; q < dpB; q += 16) v128.store(out + q, nan);
+    const rj = v128.load64_splat(sv + (<usize>j << 3));
+    const w = wcol + <usize>j * dpB;
+    for (let q: usize = 0; q < dpB; q += 16) {
+      v128.store(out + q, f64x2.add(v128.load(out + q), f64x2.mul(v128.load(w + q), rj)));
     }
   }
 }
@@ -104,14 +104,14 @@ function matmul(dst: usize, X: usize, Y: usize, d: i32, dp: i32): void {
   for (let l = 0; l < d; l++) {
     const col = dst + <usize>l * dpB;
     const ycol = Y + <usize>l * dpB;
-    const y0 = v128.load64_splat(ycol);
-    for (let q: usize = 0; q < dpB; q += 16) v128.store(col + q, f64x2.mul(v128.load(X + q), y0));
-    for (let m = 1; m < d; m++) {
-      const ym = v128.load64_splat(ycol + (<usize>m << 3));
-      const xm = X + <usize>m * dpB;
-      for (let q: usize = 0; q < dpB; q += 16) {
-        v128.store(col + q, f64x2.add(v128.load(col + q), f64x2.mul(v128.load(xm + q), ym)));
+    for (let q: usize = 0; q < dpB; q += 16) {
+      let acc = f64x2.mul(v128.load(X + q), v128.load64_splat(ycol));
+      let xm = X + q;
+      for (let m = 1; m < d; m++) {
+        xm += dpB;
+        acc = f64x2.add(acc, f64x2.mul(v128.load(xm), v128.load64_splat(ycol + (<usize>m << 3))));
       }
+      v128.store(col + q, acc);
     }
   }
 }
@@ -140,37 +140,34 @@ function affine(out: usize, X: usize, v0: usize, xv: usize, d: i32, dp: i32): vo
 }
 
 /**
- * Cell data of the pattern in `pat`: M, c, K = hM, Φ (Horner, in T), D = KΦ, r = h Φ c.
+ * The field of the cell of the pattern in `pat`: M = Σ_{j∈S} w_j a_jᵀ, c = Σ_{j∈S} w_j b_j.
  * Returns m = ‖M‖_F · (1 + 2^-20) ≥ ‖M‖₂.
  */
-function rebuildCell(
-  pat: usize, A: usize, b: usize, wcol: usize, d: i32, dp: i32, p: i32, h: f64,
-  M: usize, K: usize, T: usize, U: usize, D: usize, c: usize, r: usize,
-): f64 {
+function buildCellField(pat: usize, act: usize, A: usize, b: usize, wcol: usize, d: i32, dp: i32, p: i32, M: usize, c: usize): f64 {
   const dpB = <usize>dp << 3;
-  const matB = <usize>d * dpB;
   const zero = f64x2.splat(0.0);
-  for (let q: usize = 0; q < matB; q += 16) v128.store(M + q, zero);
-  for (let q: usize = 0; q < dpB; q += 16) v128.store(c + q, zero);
+  // the active neurons, ascending
   const nw = (p + 63) >> 6;
+  let na = 0;
   for (let wi = 0; wi < nw; wi++) {
     let bits = load<u64>(pat + (<usize>wi << 3));
     while (bits != 0) {
-      const j = (wi << 6) + <i32>ctz(bits);
+      store<i32>(act + (<usize>na << 2), (wi << 6) + <i32>ctz(bits));
+      na++;
       bits &= bits - 1;
-      const w = wcol + <usize>j * dpB;
-      const arow = A + (<usize>(j * d) << 3);
-      for (let l = 0; l < d; l++) {
-        const al = v128.load64_splat(arow + (<usize>l << 3));
-        const col = M + <usize>l * dpB;
-        for (let q: usize = 0; q < dpB; q += 16) {
-          v128.store(col + q, f64x2.add(v128.load(col + q), f64x2.mul(v128.load(w + q), al)));
-        }
+    }
+  }
+  // M[:, l] = Σ_j a_jl w_j and c = Σ_j b_j w_j, each entry summed from 0 over j ascending
+  for (let l = 0; l <= d; l++) {
+    const col = l < d ? M + <usize>l * dpB : c;
+    for (let q: usize = 0; q < dpB; q += 16) {
+      let acc = zero;
+      for (let t = 0; t < na; t++) {
+        const j = load<i32>(act + (<usize>t << 2));
+        const coef = l < d ? A + (<usize>(j * d + l) << 3) : b + (<usize>j << 3);
+        acc = f64x2.add(acc, f64x2.mul(v128.load(wcol + <usize>j * dpB + q), v128.load64_splat(coef)));
       }
-      const bj = v128.load64_splat(b + (<usize>j << 3));
-      for (let q: usize = 0; q < dpB; q += 16) {
-        v128.store(c + q, f64x2.add(v128.load(c + q), f64x2.mul(v128.load(w + q), bj)));
-      }
+      v128.store(col + q, acc);
     }
   }
   let ss: f64 = 0.0;
@@ -180,6 +177,14 @@ function rebuildCell(
       ss += v * v;
     }
   }
+  return Math.sqrt(ss) * SAFE;
+}
+
+/** The RK4 step map of the cell (M, c): K = hM, Φ (Horner, in T), D = KΦ, r = h Φ c. Built only
+ *  when a point of this pattern takes an affine step (not for cells crossed by plain steps). */
+function buildCellStep(d: i32, dp: i32, h: f64, M: usize, K: usize, T: usize, U: usize, D: usize, c: usize, r: usize): void {
+  const dpB = <usize>dp << 3;
+  const matB = <usize>d * dpB;
   const hv = f64x2.splat(h);
   const c24 = f64x2.splat(1.0 / 24.0);
   for (let q: usize = 0; q < matB; q += 16) {
@@ -201,7 +206,6 @@ function rebuildCell(
     }
     v128.store(r + q, f64x2.mul(acc, hv));
   }
-  return Math.sqrt(ss) * SAFE;
 }
 
 /**
@@ -227,6 +231,7 @@ export function rk4CellLayer(
   const err = q0; q0 += ppB;
   const bP = q0; q0 += ppB;
   const sv = q0; q0 += ppB;
+  const act = q0; q0 += ppB;
   const At = q0; q0 += <usize>d * ppB;
   const wcol = q0; q0 += <usize>p * dpB;
   const pat = q0; q0 += <usize>nwp << 3;
@@ -282,7 +287,7 @@ export function rk4CellLayer(
     const xi = x + (<usize>(i * d) << 3);
     for (let q: usize = 0; q < dpB; q += 16) v128.store(xv + q, zero);
     memory.copy(xv, xi, <usize>d << 3);
-    let hasCell = false, valid = false;
+    let hasCell = false, valid = false, stepReady = false;
     let rho: f64 = 0.0, F: f64 = 0.0, tau: f64 = 0.0;
     let kappa: f64 = 0.0, pi: f64 = 0.0, grow: f64 = 1.0;
     for (let s = 0; s < steps; s++) {
@@ -295,10 +300,8 @@ export function rk4CellLayer(
         rho = Infinity;
         for (let j = 0; j < p; j++) {
           const sj = load<f64>(sv + (<usize>j << 3));
-          if (sj > 0.0) {
-            const wp = npat + (<usize>(j >> 6) << 3);
-            store<u64>(wp, load<u64>(wp) | (<u64>1 << <u64>(j & 63)));
-          }
+          const wp = npat + (<usize>(j >> 6) << 3);
+          store<u64>(wp, load<u64>(wp) | (<u64>(sj > 0.0) << <u64>(j & 63)));
           const iv = load<f64>(inv + (<usize>j << 3));
           if (iv > 0.0) {
             const dist = (Math.abs(sj) - load<f64>(err + (<usize>j << 3))) * iv;
@@ -314,7 +317,8 @@ export function rk4CellLayer(
           }
         }
         if (changed) {
-          const m = rebuildCell(pat, A, b, wcol, d, dp, p, h, M, K, T, U, D, c, r);
+          const m = buildCellField(pat, act, A, b, wcol, d, dp, p, M, c);
+          stepReady = false;
           const hm = h * m;
           kappa = h * (1.0 + hm * (0.5 + hm * 0.25)) * SAFE;
           pi = h * (1.0 + hm * (0.5 + hm * (1.0 / 6.0 + hm * (1.0 / 24.0)))) * SAFE;
@@ -336,26 +340,26 @@ export function rk4CellLayer(
         useAffine = F * kappa + tau < rho;
         if (!useAffine) {
           // Plain RK4 step, the dense kernel's operation order (k1 from the s just computed).
-          fieldFromInputs(sv, wcol, acc, p, dp);
+          fieldFromInputs(sv, wcol, acc, p, dp, pp);
           for (let q: usize = 0; q < dpB; q += 16) {
             v128.store(xs + q, f64x2.add(v128.load(xv + q), f64x2.mul(halfV, v128.load(acc + q))));
           }
           neuronInputs(xs, sv, At, bP, d, pp);
-          fieldFromInputs(sv, wcol, fv, p, dp);
+          fieldFromInputs(sv, wcol, fv, p, dp, pp);
           for (let q: usize = 0; q < dpB; q += 16) {
             const f = v128.load(fv + q);
             v128.store(acc + q, f64x2.add(v128.load(acc + q), f64x2.mul(twoV, f)));
             v128.store(xs + q, f64x2.add(v128.load(xv + q), f64x2.mul(halfV, f)));
           }
           neuronInputs(xs, sv, At, bP, d, pp);
-          fieldFromInputs(sv, wcol, fv, p, dp);
+          fieldFromInputs(sv, wcol, fv, p, dp, pp);
           for (let q: usize = 0; q < dpB; q += 16) {
             const f = v128.load(fv + q);
             v128.store(acc + q, f64x2.add(v128.load(acc + q), f64x2.mul(twoV, f)));
             v128.store(xs + q, f64x2.add(v128.load(xv + q), f64x2.mul(fullV, f)));
           }
           neuronInputs(xs, sv, At, bP, d, pp);
-          fieldFromInputs(sv, wcol, fv, p, dp);
+          fieldFromInputs(sv, wcol, fv, p, dp, pp);
           for (let q: usize = 0; q < dpB; q += 16) {
             const sum = f64x2.add(v128.load(acc + q), v128.load(fv + q));
             v128.store(xv + q, f64x2.add(v128.load(xv + q), f64x2.mul(sixthV, sum)));
@@ -366,6 +370,10 @@ export function rk4CellLayer(
       }
       if (useAffine) {
         nAffine++;
+        if (!stepReady) {
+          buildCellStep(d, dp, h, M, K, T, U, D, c, r);
+          stepReady = true;
+        }
         // x ← x + (D x + r); the ball around the new point shrinks by at most πF.
         affine(acc, D, r, xv, d, dp);
         for (let q: usize = 0; q < dpB; q += 16) v128.store(xv + q, f64x2.add(v128.load(xv + q), v128.load(acc + q)));

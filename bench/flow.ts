@@ -2,6 +2,8 @@
  * bench/flow — batched RK4 of ReLU fields (issue #2 targets), one thread:
  *   A  N = 10^5, d = 2, p = 16, 4 layers × 25 RK4 steps: WASM vs TS twin vs NumPy vs PyTorch CPU
  *   B  N = 10^5, d = 8, p = 32, 4 layers × 25 RK4 steps: same, plus fraction of the WASM f64x2 peak
+ *   A and B run both RK4 kernels: 'dense' (GFLOP/s and % of peak refer to it) and 'cell'
+ *      (assembly/rk4_cell.ts, affine steps inside activation cells), each against its TS twin
  *   C  cost linear in N from 10^4 to 10^7 (d = 2, p = 16, 4 layers × 2 steps), and memory
  *      (WASM linear memory + output) relative to the point data
  * Flop count of one RK4 step of one point: 4 stages × p neurons × 4d (d mul + d add for ⟨a_i,x⟩,
@@ -10,6 +12,7 @@
  */
 import { createRng, flow, init, makeControls, type Controls } from '../src/index.js';
 import { rk4LayerJS } from '../src/kernels/rk4.js';
+import { rk4CellLayerJS } from '../src/kernels/rk4_cell.js';
 import { wasmRuntime } from '../src/runtime/loader.js';
 import { runPeer, type PeerResult } from './lib/peers.js';
 import { printRows, ratio, saveReport, type Row } from './lib/report.js';
@@ -49,9 +52,9 @@ function sumAbs(a: Float64Array): number {
   return s;
 }
 
-function twin(c: Controls, X: Float64Array, n: number, d: number, steps: number): Float64Array {
+function twin(c: Controls, X: Float64Array, n: number, d: number, steps: number, kernel = rk4LayerJS): Float64Array {
   const x = X.slice();
-  for (const l of c.layers) rk4LayerJS(x, n, d, l.W, l.A, l.b, c.width, l.duration / steps, steps);
+  for (const l of c.layers) kernel(x, n, d, l.W, l.A, l.b, c.width, l.duration / steps, steps);
   return x;
 }
 
@@ -70,8 +73,11 @@ for (const [tag, d, p] of [['A', 2, 16], ['B', 8, 32]] as const) {
   const n = quick ? 20_000 : 100_000;
   const { controls, cloud } = workload(tag === 'A' ? 1 : 2, n, d, p, L);
   const name = `${tag}: N=${n} d=${d} p=${p} ${L}×${steps} rk4`;
-  const w = time(`${name} wasm`, () => flow(controls, cloud, { stepsPerLayer: steps }), { maxTime: 3 });
-  const valueWasm = sumAbs(flow(controls, cloud, { stepsPerLayer: steps }).data);
+  const w = time(`${name} wasm`, () => flow(controls, cloud, { stepsPerLayer: steps, rk4Kernel: 'dense' }), { maxTime: 3 });
+  const valueWasm = sumAbs(flow(controls, cloud, { stepsPerLayer: steps, rk4Kernel: 'dense' }).data);
+  const wc = time(`${name} wasm cell`, () => flow(controls, cloud, { stepsPerLayer: steps, rk4Kernel: 'cell' }), { maxTime: 3 });
+  const valueCell = sumAbs(flow(controls, cloud, { stepsPerLayer: steps, rk4Kernel: 'cell' }).data);
+  const tc = time(`${name} cell twin`, () => twin(controls, cloud.data, n, d, steps, rk4CellLayerJS), { maxTime: 2, minSamples: 2 });
   const tw = time(`${name} twin`, () => twin(controls, cloud.data, n, d, steps), { maxTime: 2, minSamples: 2 });
   const valueTwin = sumAbs(twin(controls, cloud.data, n, d, steps));
   const gflops = flopsPerRun(n, d, p, L, steps) / w.seconds / 1e9;
@@ -80,14 +86,23 @@ for (const [tag, d, p] of [['A', 2, 16], ['B', 8, 32]] as const) {
   );
   rows.push({ workload: name, contender: 'flowsteer wasm-simd', seconds: w.seconds, GFLOPs: gflops.toFixed(2), 'of peak': `${((100 * gflops * 1e9) / peak).toFixed(0)}%`, 'Σ|x|': valueWasm.toPrecision(12), note: `±${w.rme.toFixed(1)}%` });
   rows.push({ workload: name, contender: 'TS twin', seconds: tw.seconds, 'Σ|x|': valueTwin.toPrecision(12), note: `wasm ${ratio(tw.seconds, w.seconds)} faster` });
+  rows.push({ workload: name, contender: 'flowsteer wasm cell', seconds: wc.seconds, 'Σ|x|': valueCell.toPrecision(12), note: `±${wc.rme.toFixed(1)}%; ${ratio(w.seconds, wc.seconds)} faster than dense wasm` });
+  rows.push({ workload: name, contender: 'cell TS twin', seconds: tc.seconds, note: `cell ${ratio(tc.seconds, wc.seconds)} faster; ${ratio(tw.seconds, wc.seconds)} faster than the dense TS twin` });
   for (const pr of peers) {
-    rows.push({ workload: name, contender: pr.workload, seconds: pr.seconds, 'Σ|x|': pr.value?.toPrecision(12) ?? '', note: pr.absent ?? `wasm ${ratio(pr.seconds, w.seconds)} faster` });
+    rows.push({ workload: name, contender: pr.workload, seconds: pr.seconds, 'Σ|x|': pr.value?.toPrecision(12) ?? '', note: pr.absent ?? `wasm ${ratio(pr.seconds, w.seconds)} faster, cell ${ratio(pr.seconds, wc.seconds)} faster` });
   }
   summary[tag] = {
     n, d, p, wasm: w.seconds, twin: tw.seconds, gflops, fractionOfPeak: (gflops * 1e9) / peak,
     peers: Object.fromEntries(peers.map((pr) => [pr.workload, pr.seconds ?? pr.absent])),
     speedupVsTwin: tw.seconds / w.seconds,
     speedupVsTorch: peers[1].seconds !== undefined ? peers[1].seconds / w.seconds : null,
+    cell: {
+      wasm: wc.seconds, twin: tc.seconds,
+      speedupVsDense: w.seconds / wc.seconds,
+      speedupVsCellTwin: tc.seconds / wc.seconds,
+      speedupVsDenseTwin: tw.seconds / wc.seconds,
+      speedupVsTorch: peers[1].seconds !== undefined ? peers[1].seconds / wc.seconds : null,
+    },
   };
 }
 printRows(rows, ['GFLOPs', 'of peak', 'Σ|x|']);

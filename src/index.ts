@@ -19,6 +19,8 @@ export {
   type FlowResult,
   type Trajectory,
   type TrajectoryOptions,
+  rk4KernelFor,
+  type Rk4Kernel,
 } from './flow/flow.js';
 export type { ProgressOptions } from './flow/progress.js';
 export {

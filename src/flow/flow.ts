@@ -52,7 +52,7 @@ export interface FlowOptions extends ProgressOptions {
    *           stages provably stay in the point's cell, one step is x ↦ x + Dx + r (d² flops),
    *           rebuilt (≈ 2|S|d² + 6d³ flops) when the activation pattern changes
    *           (assembly/rk4_cell.ts);
-   *   'auto'  (default) picks by d and p: see `rk4KernelFor`.
+   *   'auto'  (default) picks by d, p and stepsPerLayer: see `rk4KernelFor`.
    */
   rk4Kernel?: Rk4Kernel | 'auto';
 }
@@ -61,11 +61,21 @@ export type Rk4Kernel = 'dense' | 'cell';
 export const RK4_KERNELS: readonly (Rk4Kernel | 'auto')[] = ['auto', 'dense', 'cell'];
 
 /**
- * The kernel rk4Kernel: 'auto' picks for width p and dimension d: 'cell' when d ≤ 12 and p ≥ d,
- * else 'dense'.
+ * The kernel rk4Kernel: 'auto' picks for dimension d, width p and stepsPerLayer:
+ *   'cell'  when stepsPerLayer ≥ 12 and (d ≤ 8, or d ≤ 16 and p ≥ 2d),
+ *   'dense' otherwise.
+ * Calibrated with `npm run bench -- rk4_cell` on bench/flow.ts's workload (unit rows a_j,
+ * W ~ N(0,1)/p, x ~ N(0, I), 4 layers, T = 1): there cell is 1.3–3.4× faster than dense for
+ * d ≤ 8 at 25 steps per layer (d = 2, p = 16: 2.8×; d = 8, p = 32: 2.1×), 1.2–1.5× for
+ * d = 12–16 with p ≥ 2d, and slower for d ≥ 12 with p < d (rebuilding the d × d step map, ≈ 6d³
+ * flops, costs more than it saves). What really decides is how many steps a point stays in one
+ * cell — the step length h|f| against the distance to the nearest hyperplane: with few, long
+ * steps per cell (here stepsPerLayer ≤ 8) most steps are plain RK4 steps plus bookkeeping and
+ * cell is up to 2× slower than dense. Fields much stronger than this workload's (|W||A| ≫ 1 per
+ * unit time) behave like fewer steps: pass rk4Kernel: 'dense' there.
  */
-export function rk4KernelFor(d: number, p: number): Rk4Kernel {
-  return d <= 12 && p >= d ? 'cell' : 'dense';
+export function rk4KernelFor(d: number, p: number, stepsPerLayer: number): Rk4Kernel {
+  return stepsPerLayer >= 12 && (d <= 8 || (d <= 16 && p >= 2 * d)) ? 'cell' : 'dense';
 }
 
 export interface Trajectory {
@@ -170,7 +180,7 @@ function planFlow(controlsIn: Controls, X: PointsLike, options: FlowOptions, fn:
   const steps = checkCount('options.stepsPerLayer', options.stepsPerLayer ?? DEFAULT_STEPS_PER_LAYER, 1, 1 << 24);
   const n = cloud.n, d = cloud.d;
   const rk4Choice = checkOneOf('options.rk4Kernel', options.rk4Kernel ?? 'auto', RK4_KERNELS);
-  const rk4 = rk4Choice === 'auto' ? rk4KernelFor(d, controls.width) : rk4Choice;
+  const rk4 = rk4Choice === 'auto' ? rk4KernelFor(d, controls.width, steps) : rk4Choice;
   let every = 1;
   let traj: Float64Array | null = null;
   let times: Float64Array | null = null;

@@ -82,12 +82,8 @@ export function rk4CellLayerJS(
   const fieldFromInputs = (out: Float64Array): void => {
     out.fill(0);
     for (let j = 0; j < p; j++) {
-      const sj = s[j];
-      if (sj > 0) {
-        for (let k = 0; k < d; k++) out[k] = out[k] + W[k * p + j] * sj;
-      } else if (sj !== sj) {
-        out.fill(NaN);
-      }
+      const rj = Math.max(s[j], 0);
+      for (let k = 0; k < d; k++) out[k] = out[k] + W[k * p + j] * rj;
     }
   };
   /** dst = X Y, column-major (entry (i, l) at l·d + i). */
@@ -112,7 +108,7 @@ export function rk4CellLayerJS(
       out[i] = a;
     }
   };
-  const rebuild = (): number => {
+  const buildField = (): number => {
     M.fill(0);
     c.fill(0);
     for (let j = 0; j < p; j++) {
@@ -126,6 +122,9 @@ export function rk4CellLayerJS(
     }
     let ss = 0;
     for (let l = 0; l < dd; l++) ss += M[l] * M[l];
+    return Math.sqrt(ss) * SAFE;
+  };
+  const buildStep = (): void => {
     for (let e = 0; e < dd; e++) {
       const k = M[e] * h;
       K[e] = k;
@@ -142,13 +141,12 @@ export function rk4CellLayerJS(
       for (let m = 1; m < d; m++) a = a + T[m * d + i] * c[m];
       r[i] = a * h;
     }
-    return Math.sqrt(ss) * SAFE;
   };
 
   for (let i = 0; i < n; i++) {
     const o = i * d;
     for (let k = 0; k < d; k++) xv[k] = x[o + k];
-    let hasCell = false, valid = false;
+    let hasCell = false, valid = false, stepReady = false;
     let rho = 0, F = 0, tau = 0, kappa = 0, pi = 0, grow = 1;
     for (let st = 0; st < steps; st++) {
       let useAffine = valid && F * kappa + tau < rho;
@@ -173,7 +171,8 @@ export function rk4CellLayerJS(
           }
         }
         if (changed) {
-          const m = rebuild();
+          const m = buildField();
+          stepReady = false;
           const hm = h * m;
           kappa = h * (1.0 + hm * (0.5 + hm * 0.25)) * SAFE;
           pi = h * (1.0 + hm * (0.5 + hm * (1.0 / 6.0 + hm * (1.0 / 24.0)))) * SAFE;
@@ -215,6 +214,10 @@ export function rk4CellLayerJS(
       }
       if (useAffine) {
         stats.affine++;
+        if (!stepReady) {
+          buildStep();
+          stepReady = true;
+        }
         affine(acc, D, r, xv);
         for (let k = 0; k < d; k++) xv[k] = xv[k] + acc[k];
         rho -= pi * F;

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { flow, init, makeControls, type Controls } from '../../src/index.js';
+import { InvalidArgumentError, flow, init, makeControls, rk4KernelFor, type Controls } from '../../src/index.js';
 import { rk4LayerJS } from '../../src/kernels/rk4.js';
 import { rk4CellLayerJS, type Rk4CellStats } from '../../src/kernels/rk4_cell.js';
 import { wasmRuntime, type WasmRuntime } from '../../src/runtime/loader.js';
@@ -272,5 +272,30 @@ describe("flow(..., { rk4Kernel })", () => {
     } finally {
       await init({ variant: 'debug' });
     }
+  });
+});
+
+describe("rk4Kernel: 'auto'", () => {
+  it('follows rk4KernelFor(d, p, stepsPerLayer), bit for bit with the explicit choice', () => {
+    const rng = createRng(8);
+    let cases = 0;
+    for (const [d, p, steps, expected] of [[2, 16, 25, 'cell'], [2, 16, 4, 'dense'], [8, 32, 25, 'cell'], [12, 8, 25, 'dense'], [12, 32, 12, 'cell'], [20, 64, 25, 'dense']] as const) {
+      expect(rk4KernelFor(d, p, steps), `d=${d} p=${p} steps=${steps}`).toBe(expected);
+      const c = randomControls(rng, d, p, 2);
+      const X = randomCloud(rng, 20, d);
+      const auto = flow(c, X, { stepsPerLayer: steps });
+      const explicit = flow(c, X, { stepsPerLayer: steps, rk4Kernel: expected });
+      expectIdentical(auto.data, explicit.data, `d=${d} p=${p} steps=${steps}`);
+      cases++;
+    }
+    expect(cases).toBe(6);
+  });
+
+  it('rejects an unknown kernel name with the allowed values', () => {
+    const c = randomControls(createRng(1), 2, 3, 1);
+    expect(() => flow(c, [[0, 0]], { rk4Kernel: 'fast' as never })).toThrow(InvalidArgumentError);
+    expect(() => flow(c, [[0, 0]], { rk4Kernel: 'fast' as never })).toThrow(/options\.rk4Kernel.*'auto', 'dense', 'cell'/);
+    // the WASM instance keeps working afterwards
+    expect(flow(c, [[0.5, 0.5]], { rk4Kernel: 'cell' }).n).toBe(1);
   });
 });
