@@ -14,11 +14,27 @@ export interface KernelHash {
   /** Workload name, e.g. 'flow/rk4 d=2 p=5'. */
   name: string;
   backend: string;
+  /** Hex digest, or the error message when the workload threw. */
   sha256: string;
-  /** Number of doubles hashed. */
+  /** Number of doubles hashed (−1: the workload threw). */
   length: number;
   /** The first values, to show in a failure message. */
   head: number[];
+  /** False for workloads compared to a tolerance (they call engine-dependent Math functions). */
+  bitExact: boolean;
+  /** All values, for the workloads compared to a tolerance. */
+  values?: number[];
+}
+
+/** max |a − b| / max(1, max |b|): the relative difference of two outputs, on their own scale. */
+export function relativeDifference(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) return Infinity;
+  let scale = 1, diff = 0;
+  for (let i = 0; i < b.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i]));
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+  }
+  return diff / scale;
 }
 
 /*
@@ -62,26 +78,60 @@ async function sha256(a: Float64Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The outputs of every workload, as named Float64Arrays (the active backend of `lib`). */
-export function kernelOutputs(lib: Lib): [string, Float64Array][] {
-  const out: [string, Float64Array][] = [];
+/**
+ * The outputs of every workload, as named Float64Arrays (the active backend of `lib`). A
+ * workload that throws yields its error message instead, so one broken function does not hide
+ * the others (and the message shows where it broke: e.g. Node-only code in a browser).
+ */
+export function kernelOutputs(lib: Lib): [string, Float64Array | string, boolean][] {
+  const out: [string, Float64Array | string, boolean][] = [];
+  /** `bitExact` false: the workload calls Math.log/exp/…, which ECMAScript leaves to the engine. */
+  const add = (name: string, f: () => Float64Array, bitExact = true) => {
+    try {
+      out.push([name, f(), bitExact]);
+    } catch (e) {
+      out.push([name, `${(e as Error).name}: ${(e as Error).message}`, bitExact]);
+    }
+  };
   // Odd sizes on purpose: they exercise the scalar tails after the f64x2 SIMD pairs.
   for (const [d, p, n] of [[2, 5, 257], [3, 7, 101], [5, 16, 64]] as const) {
     const c = randomControls(lib, 10 + d, d, p, 3, 1.5);
     const X = randomCloud(lib, 20 + d, n, d);
-    out.push([`field d=${d} p=${p}`, lib.field(c.layers[0], X, undefined, { d, width: p }).data]);
+    out.push([`field d=${d} p=${p}`, lib.field(c.layers[0], X, undefined, { d, width: p }).data, true]);
     for (const method of ['rk4', 'euler'] as const) {
       const r = lib.flow(c, X, { method, stepsPerLayer: 40, trajectory: { every: 7 } });
-      out.push([`flow/${method} d=${d} p=${p}`, r.data]);
-      out.push([`flow/${method} trajectory d=${d} p=${p}`, r.trajectory!.data]);
+      out.push([`flow/${method} d=${d} p=${p}`, r.data, true]);
+      out.push([`flow/${method} trajectory d=${d} p=${p}`, r.trajectory!.data, true]);
     }
     if (d <= 3) {
       const small = { n: 32, d, data: X.data.slice(0, 32 * d) };
       const r = lib.flow(c, small, { method: 'exact', stepsPerLayer: 10, trajectory: true });
-      out.push([`flow/exact d=${d} p=${p}`, r.data]);
-      out.push([`flow/exact trajectory d=${d} p=${p}`, r.trajectory!.data]);
+      out.push([`flow/exact d=${d} p=${p}`, r.data, true]);
+      out.push([`flow/exact trajectory d=${d} p=${p}`, r.trajectory!.data, true]);
     }
   }
+  // Attention kernels (eq. 4.1, 4.2, sphere RK4) and exact W₁ (cost matrix + EMD): bit-exact.
+  // The constructions are TypeScript that calls Math.log / Math.exp / Math.cos…, whose last bit
+  // ECMAScript leaves to the engine (Node 20's V8 and Chromium's differ): compared to a tolerance.
+  const Z = randomCloud(lib, 31, 61, 2);
+  add('hardmax d=2', () => lib.hardmaxDynamics(Z, { steps: 20, record: false }).tokens.data);
+  const Z5 = randomCloud(lib, 32, 37, 5);
+  add('hardmax d=5', () => lib.hardmaxDynamics(Z5, { steps: 20, record: false }).tokens.data);
+  add('softmax d=5', () => lib.softmaxDynamics(Z5, { steps: 20, temperature: 0.3, record: false }).tokens.data);
+  add('sphere d=3', () => lib.sphereDynamics(randomCloud(lib, 33, 41, 3), { steps: 50, dt: 0.05 }).tokens.data);
+  const Y = randomCloud(lib, 34, 53, 2);
+  add('wasserstein1 value+potentials', () => {
+    const w = lib.wasserstein1(Z, Y);
+    return Float64Array.of(w.value, ...w.potentials.u, ...w.potentials.v);
+  });
+  const flat = (c: { layers: readonly { duration: number; W: Float64Array; A: Float64Array; b: Float64Array }[] }) =>
+    Float64Array.from(c.layers.flatMap((l) => [l.duration, ...l.W, ...l.A, ...l.b]));
+  const P = randomCloud(lib, 35, 12, 2), Q = randomCloud(lib, 36, 12, 2);
+  add('interpolate controls', () => flat(lib.interpolate(P, Q, { width: 2 })), false);
+  const labels = Array.from({ length: 40 }, (_, i) => i % 2);
+  add('classify controls', () => flat(lib.classify(randomCloud(lib, 37, 40, 2), labels).controls), false);
+  const U = { n: 200, d: 2, data: randomCloud(lib, 38, 200, 2).data.map((v) => 0.5 + v / 8) };
+  add('transportToUniform points', () => lib.transportToUniform(U, { width: 3, epsilon: 0.3 }).points.data, false);
   return out;
 }
 
@@ -90,8 +140,13 @@ export async function kernelHashes(lib: Lib, backends: ('wasm' | 'js')[] = ['was
   const hashes: KernelHash[] = [];
   for (const b of backends) {
     const backend = await lib.init({ backend: b });
-    for (const [name, data] of kernelOutputs(lib)) {
-      hashes.push({ name, backend, sha256: await sha256(data), length: data.length, head: Array.from(data.subarray(0, 3)) });
+    for (const [name, data, bitExact] of kernelOutputs(lib)) {
+      if (typeof data === 'string') hashes.push({ name, backend, bitExact, sha256: data, length: -1, head: [] });
+      else {
+        const h: KernelHash = { name, backend, bitExact, sha256: await sha256(data), length: data.length, head: Array.from(data.subarray(0, 3)) };
+        if (!bitExact) h.values = Array.from(data);
+        hashes.push(h);
+      }
     }
   }
   return hashes;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildWeb, ensurePackageBundles } from '../../scripts/build-web.mjs';
 import { serve } from '../../scripts/serve-web.mjs';
-import { kernelHashes, type KernelHash, type Lib } from '../../web/kernel-hashes.js';
+import { kernelHashes, relativeDifference, type KernelHash, type Lib } from '../../web/kernel-hashes.js';
 import { launchChromium, type Launched } from './chromium.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -52,10 +52,13 @@ async function browserHashes(bundle: string): Promise<{ hashes: KernelHash[]; er
 }
 
 describe('kernels in Chromium vs Node', () => {
-  it('Node computes the workloads of every kernel (field, rk4, euler, exact) on both backends', (ctx) => {
+  it('Node computes the workloads of every kernel (field, rk4, euler, exact, attention, W₁, constructions) on both backends', (ctx) => {
     const names = new Set(nodeHashes.map((h) => h.name.split(' ')[0]));
-    expect([...names].sort()).toEqual(expect.arrayContaining(['field', 'flow/euler', 'flow/exact', 'flow/rk4']));
+    expect([...names].sort()).toEqual(
+      expect.arrayContaining(['field', 'flow/euler', 'flow/exact', 'flow/rk4', 'hardmax', 'softmax', 'sphere', 'wasserstein1', 'interpolate', 'classify', 'transportToUniform']),
+    );
     expect(new Set(nodeHashes.map((h) => h.backend))).toEqual(new Set(['wasm-simd', 'js']));
+    expect(nodeHashes.filter((h) => h.length < 0).map((h) => `${h.name}: ${h.sha256}`)).toEqual([]);
     void ctx;
   });
 
@@ -67,11 +70,17 @@ describe('kernels in Chromium vs Node', () => {
       expect(hashes.length).toBe(nodeHashes.length);
       // The browser really ran WASM SIMD (not a silent fallback to the twins).
       expect(hashes.filter((h) => h.backend === 'wasm-simd').length).toBe(nodeHashes.filter((h) => h.backend === 'wasm-simd').length);
-      const mismatches = hashes
-        .map((h, i) => ({ h, n: nodeHashes[i] }))
-        .filter(({ h, n }) => h.name !== n.name || h.backend !== n.backend || h.sha256 !== n.sha256 || h.length !== n.length)
-        .map(({ h, n }) => `${n.backend} ${n.name}: node ${n.sha256.slice(0, 12)} [${n.head.join(', ')}] vs chromium ${h.sha256.slice(0, 12)} [${h.head.join(', ')}]`);
+      const pairs = hashes.map((h, i) => ({ h, n: nodeHashes[i] }));
+      // Kernels: the same bits. Constructions (engine-dependent Math.log/exp/…): within 1e-10 of
+      // the output's scale, and no error in either engine.
+      const mismatches = pairs
+        .filter(({ h, n }) =>
+          h.name !== n.name || h.backend !== n.backend || h.length !== n.length || h.length < 0 ||
+          (n.bitExact ? h.sha256 !== n.sha256 : !(relativeDifference(h.values!, n.values!) <= 1e-10)))
+        .map(({ h, n }) => `${n.backend} ${n.name}: node ${n.sha256.slice(0, 12)} [${n.head.join(', ')}] vs chromium ${h.sha256.slice(0, 40)} [${h.head.join(', ')}]`);
       expect(mismatches).toEqual([]);
+      const rel = pairs.filter(({ n }) => !n.bitExact).map(({ h, n }) => `${n.name} ${h.sha256 === n.sha256 ? 'bit-identical' : `rel. diff ${relativeDifference(h.values!, n.values!).toExponential(1)}`}`);
+      console.log(`${bundle}: ${pairs.filter(({ n }) => n.bitExact).length} kernel outputs bit-identical; ${[...new Set(rel)].join('; ')}`);
     });
   }
 });
