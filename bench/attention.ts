@@ -3,7 +3,7 @@
  *   hardmax  n = 2000, d = 16, 20 steps (symmetric pairs)   vs TS twin, NumPy, PyTorch
  *   hardmax  n = 2000, d = 2,  20 steps (2-D hull band)      vs TS twin, NumPy, PyTorch
  *   softmax  n = 2000, d = 16, 20 steps, T = 0.1             vs TS twin, NumPy
- *   sphere   n = 10^4, d = 3, SA, β = 1: RK4 steps per second
+ *   sphere   n = 10^4, d = 3, SA, β = 1: RK4 steps per second, symmetric path vs per-row path
  * Same tokens and A for the peers (--x, --params); `value` = Σ|z| after the run, ours and theirs.
  * Tokens standard normal, A = QQᵀ/d + I (Q standard normal), α = 1, tie tolerance 1e-12 (the anchors').
  * Usage: npm run bench -- attention [--quick]
@@ -74,13 +74,19 @@ for (const [kind, d] of [['hardmax', 16], ['hardmax', 2], ['softmax', 16]] as co
   }
 }
 {
+  // sphere: 'symmetric' (QᵀK = I symmetric: one score and one exp per unordered pair, common
+  // shift) against the per-row-shift path 'rows' (every ordered pair), same run, same tokens
   const n = quick ? 2000 : 10000, d = 3;
   const rng = createRng(3);
   const X = new Float64Array(n * d);
   for (let j = 0; j < X.length; j++) X[j] = rng.normal();
   const s = 2;
+  const wl = `sphere SA n=${n} d=3 β=1 RK4 (per step)`;
   const t = time(`sphere n=${n}`, () => sphereDynamics({ n, d, data: X }, { beta: 1, steps: s, dt: 0.01 }), { maxTime: quick ? 1 : 5, minSamples: 2 });
-  rows.push({ workload: `sphere SA n=${n} d=3 RK4`, contender: 'flowsteer wasm', seconds: t.seconds / s, note: `${(s / t.seconds).toFixed(2)} steps/s (seconds per step; 4 field evaluations of n² pairs each)` });
+  const tr = time(`sphere rows n=${n}`, () => sphereDynamics({ n, d, data: X }, { beta: 1, steps: 1, dt: 0.01, algorithm: 'rows' }), { maxTime: 1, minSamples: 1 });
+  const per = t.seconds / s;
+  rows.push({ workload: wl, contender: 'flowsteer wasm (symmetric)', seconds: per, speedup: '1×', note: `${(1 / per).toFixed(2)} steps/s (4 field evaluations of n²/2 pairs)` });
+  rows.push({ workload: wl, contender: "flowsteer wasm ('rows')", seconds: tr.seconds, speedup: ratio(tr.seconds, per), note: `${(1 / tr.seconds).toFixed(2)} steps/s (n² pairs, per-row shift)` });
 }
 printRows(rows, ['value', 'speedup']);
 console.log(`report: ${saveReport('attention', { quick, rows })}`);
