@@ -32,14 +32,17 @@
  *     s(x) = ⟨a, x⟩ − c, so s = 0 on G, s ≤ −g_in < 0 on the other movers and s ≥ g_out > 0
  *     outside.
  *  2. Tent. Take w ⟂ a in the plane of a and u, ⟨w, u⟩ = |u − ⟨u,a⟩a| > 0, and the two layers
- *        (κ w, a, −c + ε)   then   (−κ′ w, a, −c − δ),   ε = g_in/2, δ = g_out/2, τ = 1.
+ *        (κ w, a, −c + ε)   then   (−κ′ w, a, −c − δ),   ε = g_in/2, δ = g_out/1000, τ = 1.
  *     Both have ⟨a, w⟩ = 0, so s is constant along trajectories and by P1 (§1.2) the two layers
  *     move every point by  F(s) w,  F(s) = κ σ(s + ε) − κ′ σ(s − δ):
  *       – inner side (s ≤ −g_in < −ε): F = 0, nothing moves (remaining and processed movers,
  *         inner non-movers);
  *       – G (s = 0): F = κε; κ = max_G (H + μ − h)/(ε⟨w,u⟩) lifts all of G past H + μ at once;
- *       – outside (s ≥ g_out > δ), non-movers only: F(s) = κ(s + ε) − κ′(s − δ), and κ′ is
- *         the least value with h + F(s)⟨w,u⟩ ≤ H − μ at every outside point.
+ *       – outside (s ≥ g_out > δ): F(s) = κ(s + ε) − κ′(s − δ); κ′ is the least value with
+ *         h + F(s)⟨w,u⟩ ≤ H − μ at every outside non-mover, and must not exceed the values
+ *         that keep outside processed movers ≥ H + μ. With δ → 0 the two bounds are
+ *         compatible iff (h_j − h_G + 2μ)/s_j ≤ (h_p − h_G)/s_p for every outside non-mover j
+ *         and processed mover p — hence δ = g_out/1000 rather than g_out/2.
  *     If nothing lies outside, the second layer is not needed and the cluster costs one layer.
  *  Each cluster of d movers costs ≤ 2 layers, so L ≤ 2⌈m/d⌉ − 1; no lifting layer is needed
  *  because the threshold is placed beyond all data on the non-mover side. The construction
@@ -214,35 +217,38 @@ export function classify(X: PointsLike, labels: ArrayLike<number>, options: Clas
   let lastError: unknown = null;
   const plans: { hatOnly: boolean; cap: number }[] =
     method === 'cluster' ? [...MOVE_CAPS.map((cap) => ({ hatOnly: false, cap })), { hatOnly: true, cap: 0 }] : [{ hatOnly: true, cap: 0 }];
+  const toCaller = (built: Built): { ls: LayerLike[]; ro: Readout } => ({
+    // Back to the caller's coordinates: σ(⟨a, x − x̄⟩ + b) = σ(⟨a, x⟩ + b − ⟨a, x̄⟩).
+    ls: built.layers.map((l) => {
+      let shift = 0;
+      for (let k = 0; k < d; k++) shift += (l.A as Float64Array)[k] * center[k];
+      return { duration: l.duration, W: l.W, A: l.A, b: Float64Array.of((l.b as Float64Array)[0] - shift) };
+    }),
+    ro: { axis, offset: built.theta + center[axis] },
+  });
   for (const plan of method === 'collinear' ? [null] : plans) {
-    try {
-      let built: Built;
-      if (plan === null) built = buildCollinear(P.slice(), n, d, L, axis, mu, scale);
-      else {
-        // Restarts: the wraps' rotations depend on the seed; keep the fewest layers.
-        built = buildClusters(P.slice(), n, d, L, axis, movingClass, mu, scale, createRng(seed), plan.hatOnly, plan.cap);
-        for (let r = 1; r < (plan.hatOnly ? 1 : restarts); r++) {
-          const other = buildClusters(P.slice(), n, d, L, axis, movingClass, mu, scale, createRng((seed + 0x9e3779b9 * r) >>> 0), false, plan.cap);
-          if (other.layers.length < built.layers.length) built = other;
-        }
+    // Restarts ('cluster'): the wraps' rotations depend on the seed; keep the fewest layers
+    // among the constructions that pass the check in the caller's coordinates.
+    const tries = plan === null || plan.hatOnly ? 1 : restarts;
+    for (let r = 0; r < tries; r++) {
+      try {
+        const built: Built =
+          plan === null
+            ? buildCollinear(P.slice(), n, d, L, axis, mu, scale)
+            : buildClusters(P.slice(), n, d, L, axis, movingClass, mu, scale, createRng(r === 0 ? seed : (seed + 0x9e3779b9 * r) >>> 0), plan.hatOnly, plan.cap);
+        if (result && built.layers.length >= result.layers.length) continue;
+        const { ls, ro } = toCaller(built);
+        verifyInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, method, 0);
+        verifyInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, method, 1e-9 * scale);
+        result = built;
+        layers = ls;
+        readout = ro;
+      } catch (e) {
+        if (!(e instanceof ConvergenceError)) throw e;
+        lastError = e;
       }
-      // Back to the caller's coordinates: σ(⟨a, x − x̄⟩ + b) = σ(⟨a, x⟩ + b − ⟨a, x̄⟩).
-      const ls = built.layers.map((l) => {
-        let shift = 0;
-        for (let k = 0; k < d; k++) shift += (l.A as Float64Array)[k] * center[k];
-        return { duration: l.duration, W: l.W, A: l.A, b: Float64Array.of((l.b as Float64Array)[0] - shift) };
-      });
-      const ro: Readout = { axis, offset: built.theta + center[axis] };
-      verifyInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, method, 0);
-      verifyInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, method, 1e-9 * scale);
-      result = built;
-      layers = ls;
-      readout = ro;
-      break;
-    } catch (e) {
-      if (!(e instanceof ConvergenceError)) throw e;
-      lastError = e;
     }
+    if (result) break;
   }
   if (!result) throw lastError;
   const controls = makeControls({
@@ -580,7 +586,7 @@ function tentCluster(
   if (!(kappa > 0)) return null;
   // Outside the facet: non-movers must stay ≤ H − μ (a lower bound on κ′), processed movers
   // ≥ H + μ (an upper bound on κ′). F(s) = κ(s + ε) − κ′(s − δ) there.
-  const delta = 0.5 * gout;
+  const delta = 1e-3 * gout;
   let kappa2 = 0, kappa2max = Infinity;
   if (Number.isFinite(gout)) {
     for (let i = 0; i < n; i++) {
