@@ -5,6 +5,9 @@
  *
  *   pairs    N points and N targets, both uniform in [−1, 1]² — interpolation (seed 002, Thm 3.x:
  *            the neural ODE maps each x_i exactly onto its y_i)
+ *   nearby   points on a jittered grid in [−1, 1]², each target a short step (0.3 × spacing) in a
+ *            random direction: the segments [x_i, y_i] are pairwise disjoint, as the autonomous
+ *            (L = 0) construction of Thm 3.4 requires
  *   moons    two interleaved half-circles with Gaussian noise, labels 0/1 — classification
  *   circles  two concentric rings (radii 1 and 0.45), labels 0 (outer) / 1 (inner)
  *   xor      uniform in [−1, 1]², label 1 where x·y > 0 — not linearly separable
@@ -16,8 +19,8 @@
  */
 import { createRng } from '../src/index.js';
 
-export type DatasetName = 'pairs' | 'moons' | 'circles' | 'xor' | 'blobs' | 'density' | 'ring' | 'density-ring';
-export const DATASETS: readonly DatasetName[] = ['pairs', 'moons', 'circles', 'xor', 'blobs', 'density', 'ring', 'density-ring'];
+export type DatasetName = 'pairs' | 'nearby' | 'moons' | 'circles' | 'xor' | 'blobs' | 'density' | 'ring' | 'density-ring';
+export const DATASETS: readonly DatasetName[] = ['pairs', 'nearby', 'moons', 'circles', 'xor', 'blobs', 'density', 'ring', 'density-ring'];
 /** The playground's limit on N (issue 6: up to 10^5 points). */
 export const MAX_POINTS = 100_000;
 
@@ -56,6 +59,22 @@ export function generate(name: DatasetName, options: GenerateOptions): Dataset {
       targets = new Float64Array(2 * n);
       for (let j = 0; j < 2 * n; j++) points[j] = u(-1, 1);
       for (let j = 0; j < 2 * n; j++) targets[j] = u(-1, 1);
+      break;
+    }
+    case 'nearby': {
+      targets = new Float64Array(2 * n);
+      const k = Math.ceil(Math.sqrt(n));
+      const h = 2 / k;
+      for (let i = 0; i < n; i++) {
+        const cx = -1 + h * ((i % k) + 0.5), cy = -1 + h * (Math.floor(i / k) + 0.5);
+        // Jitter ≤ 0.1 h and steps of 0.3 h keep every segment inside its own cell's inner disc.
+        const x = cx + 0.1 * h * (2 * rng.uniform() - 1), y = cy + 0.1 * h * (2 * rng.uniform() - 1);
+        const a = 2 * Math.PI * rng.uniform();
+        points[2 * i] = x;
+        points[2 * i + 1] = y;
+        targets[2 * i] = x + 0.3 * h * Math.cos(a);
+        targets[2 * i + 1] = y + 0.3 * h * Math.sin(a);
+      }
       break;
     }
     case 'moons': {

@@ -40,6 +40,11 @@ const JOB_UI: Record<JobName, JobUi> = {
     params: [{ key: 'width', label: 'width p', kind: 'number', value: 2, min: 1, max: 1024, step: 1 }, ...integration(40)],
     check: (s) => (s.targets && s.targets.length === s.points.length ? null : 'interpolation needs one target per point: generate "random pairs" or shift-click a target for every point'),
   },
+  autonomous: {
+    label: 'autonomous, L = 0 (approximate)',
+    params: [{ key: 'width', label: 'width p', kind: 'number', value: 200, min: 1, max: 4000, step: 1 }, ...integration(400)],
+    check: (s) => (s.targets && s.targets.length === s.points.length ? null : 'the autonomous construction needs one target per point: generate "short disjoint steps"'),
+  },
   classify: {
     label: 'classify (two labelled classes)',
     params: [
@@ -453,6 +458,17 @@ function setData(points: Float64Array, targets: Float64Array | null, labels: Int
   if (targets) parts.push(`${targets.length / 2} target${targets.length === 2 ? '' : 's'}`);
   if (labels) parts.push(`${classes} classes`);
   $('data-summary').textContent = parts.join(', ');
+  const cc = $<HTMLSelectElement>('click-class');
+  if (cc.options.length !== classes) {
+    cc.textContent = '';
+    for (let k = 0; k < classes; k++) {
+      const o = document.createElement('option');
+      o.value = String(k);
+      o.textContent = `class ${k}`;
+      cc.append(o);
+    }
+  }
+  $('click-class-row').hidden = !labels;
 }
 
 function onCanvasClick(e: MouseEvent): void {
@@ -476,7 +492,7 @@ function onCanvasClick(e: MouseEvent): void {
     if (labels) {
       const l = new Int32Array(labels.length + 1);
       l.set(labels);
-      l[labels.length] = Math.max(0, Number($<HTMLInputElement>('classes').value) - 1) % Math.max(1, state.classes);
+      l[labels.length] = Math.min(state.classes - 1, Math.max(0, Number($<HTMLSelectElement>('click-class').value) || 0));
       labels = l;
     }
     setData(next, state.targets, labels, state.classes, true);

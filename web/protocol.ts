@@ -11,7 +11,7 @@ export interface DataMessage {
   classes: number;
 }
 
-export type JobName = 'interpolate' | 'classify' | 'transportToUniform' | 'transport' | 'hardmax' | 'softmax' | 'sphere' | 'flow';
+export type JobName = 'interpolate' | 'autonomous' | 'classify' | 'transportToUniform' | 'transport' | 'hardmax' | 'softmax' | 'sphere' | 'flow';
 
 export interface JobParams {
   /** 'flow': the controls to integrate (JSON of controlsToJSON). */

@@ -5,6 +5,7 @@
  *
  * Jobs (a name → function registry, extended as controllers land in src/index.ts):
  *   interpolate         Thm 3.3 / §A1: controls sending every x_i exactly to y_i, 2⌈N/p⌉ − 1 switches
+ *   autonomous          Thm 3.4 / §A4: one layer (L = 0) of width p approximating x_i → y_i
  *   classify            §C1/§C2: controls separating two labelled classes by a half-space readout
  *   hardmax, softmax    attention dynamics (eq. 4.1, 4.2): tokens cluster around leaders
  *   sphere              particles on S² (Geshkovski et al., §F): the plane's points lifted by inverse
@@ -20,6 +21,7 @@ import {
   controlsFromJSON,
   controlsToJSON,
   flowAsync,
+  approximateAutonomous,
   classify,
   hardmaxDynamics,
   init,
@@ -75,6 +77,22 @@ const JOBS: Record<JobName, Job> = {
     const result = await flowRecorded(controls, ctx, 'integrating');
     metrics.push(...targetMetrics(result, ctx.data));
     return packFlow(controls, result, metrics);
+  },
+  autonomous: async (ctx) => {
+    const { width = 200 } = ctx.params;
+    if (!ctx.data.targets || ctx.data.targets.length !== ctx.data.points.length) throw new Error('the autonomous construction needs one target per point');
+    const n = ctx.data.points.length / 2;
+    ctx.progress(0, 'fitting the field');
+    const a = approximateAutonomous({ n, d: 2, data: ctx.data.points }, { n, d: 2, data: ctx.data.targets }, { width, method: 'rk4', stepsPerLayer: 400 });
+    const metrics = controlMetrics(a.controls);
+    metrics.push(
+      { key: 'eta', label: 'field error η = sup|F − F_p|', value: a.eta },
+      { key: 'gronwall', label: 'Gronwall bound (η/Lip)(e^{Lip T} − 1)', value: a.gronwallBound },
+      { key: 'rate', label: 'rate log₂κ/κ^{1/d} (Thm 3.4)', value: a.rate },
+    );
+    const result = await flowRecorded(a.controls, ctx, 'integrating');
+    metrics.push(...targetMetrics(result, ctx.data));
+    return packFlow(a.controls, result, metrics);
   },
   classify: async (ctx) => {
     const labels = ctx.data.labels;

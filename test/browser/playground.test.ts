@@ -166,6 +166,16 @@ describe('playground in Chromium', () => {
     await page.screenshot({ path: join(outDir, 'playground-interpolate.png') });
   });
 
+  it('autonomous (L = 0): one layer, and the flowed error stays under the Gronwall bound of Thm 3.4', async (ctx) => {
+    if (!chromium) return ctx.skip(skipWhy);
+    await generate('nearby', 9, 1);
+    await runJob('autonomous', { width: '300', method: 'rk4', stepsPerLayer: '200' });
+    expect(await metric('switches')).toBe(0);
+    const err = await metric('maxError');
+    expect(err).toBeLessThanOrEqual(await metric('gronwall'));
+    expect(err).toBeLessThan(0.05);
+  });
+
   it('classify two moons: every training point on its side of the readout, switches within the paper bound', async (ctx) => {
     if (!chromium) return ctx.skip(skipWhy);
     await generate('moons', 200, 2);
