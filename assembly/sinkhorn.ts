@@ -183,8 +183,10 @@ export function sinkhornPlanStats(C: usize, K: usize, n: i32, m: i32, u: usize, 
 }
 
 /** Start from c-transforms so that every row and column of K has a largest entry 1:
- *  f_i = min_j C_ij, g_j = min_i (C_ij − f_i); padding columns get g = −Inf (K = 0 there). */
-export function sinkhornInitPotentials(C: usize, n: i32, m: i32, f: usize, g: usize): void {
+ *  f_i = min_j C_ij (unless keepF), g_j = min_i (C_ij − f_i); padding columns get g = −Inf
+ *  (K = 0 there). With keepF it re-centres g before an ε change, so that f_i + g_j ≤ C_ij and
+ *  the new kernel cannot overflow, however large the step in ε. */
+export function sinkhornInitPotentials(C: usize, n: i32, m: i32, f: usize, g: usize, keepF: bool): void {
   const me = (m + 1) & ~1;
   checkRange(C, (<usize>n * <usize>me) << 3);
   checkRange(f, <usize>n << 3);
@@ -193,8 +195,11 @@ export function sinkhornInitPotentials(C: usize, n: i32, m: i32, f: usize, g: us
   for (let i = 0; i < n; i++) {
     const row = C + ((<usize>i * <usize>me) << 3);
     let fi = Infinity;
-    for (let j = 0; j < m; j++) fi = min(fi, load<f64>(at(row, j)));
-    store<f64>(at(f, i), fi);
+    if (keepF) fi = load<f64>(at(f, i));
+    else {
+      for (let j = 0; j < m; j++) fi = min(fi, load<f64>(at(row, j)));
+      store<f64>(at(f, i), fi);
+    }
     for (let j = 0; j < m; j++) store<f64>(at(g, j), min(load<f64>(at(g, j)), load<f64>(at(row, j)) - fi));
   }
   for (let j = m; j < me; j++) store<f64>(at(g, j), -Infinity);

@@ -6,12 +6,15 @@
  */
 import { expTS } from './exp.js';
 
-export function sinkhornInitPotentialsJS(C: Float64Array, n: number, m: number, f: Float64Array, g: Float64Array): void {
+export function sinkhornInitPotentialsJS(C: Float64Array, n: number, m: number, f: Float64Array, g: Float64Array, keepF: boolean): void {
   g.fill(Infinity, 0, m);
   for (let i = 0; i < n; i++) {
     let fi = Infinity;
-    for (let j = 0; j < m; j++) fi = Math.min(fi, C[i * m + j]);
-    f[i] = fi;
+    if (keepF) fi = f[i];
+    else {
+      for (let j = 0; j < m; j++) fi = Math.min(fi, C[i * m + j]);
+      f[i] = fi;
+    }
     for (let j = 0; j < m; j++) g[j] = Math.min(g[j], C[i * m + j] - fi);
   }
 }
@@ -32,7 +35,7 @@ function rowDotJS(K: Float64Array, o: number, v: Float64Array, m: number): numbe
   P.fill(0);
   const me = (m + 1) & ~1, m8 = me & ~7;
   let j = 0;
-  for (; j < m8; j++) P[j & 7] = P[j & 7] + K[o + j] * v[j];
+  for (; j < m8 && j < m; j++) P[j & 7] = P[j & 7] + K[o + j] * v[j];
   for (; j < m; j++) P[j & 1] = P[j & 1] + K[o + j] * v[j];
   const l0 = (P[0] + P[2]) + (P[4] + P[6]);
   const l1 = (P[1] + P[3]) + (P[5] + P[7]);

@@ -72,7 +72,7 @@ const CHECK_EVERY = 10;
 interface SinkhornKernels {
   costMatrix(x: number, n: number, y: number, m: number, d: number, p: number, out: number, ld: number, scratch: number): void;
   costScratchBytes(m: number, d: number): number;
-  sinkhornInitPotentials(C: number, n: number, m: number, f: number, g: number): void;
+  sinkhornInitPotentials(C: number, n: number, m: number, f: number, g: number, keepF: boolean): void;
   sinkhornKernel(C: number, K: number, n: number, m: number, f: number, g: number, eps: number): void;
   sinkhornIterate(K: number, n: number, m: number, a: number, b: number, u: number, v: number, acc: number, iterations: number, tau: number, info: number): number;
   sinkhornAbsorb(n: number, m: number, f: number, g: number, u: number, v: number, eps: number): void;
@@ -82,6 +82,8 @@ interface SinkhornKernels {
 /** The operations the driver needs, on WASM memory or on plain arrays. */
 interface Ops {
   init(): void;
+  /** g ← c-transform of f (before an ε change). */
+  recenter(): void;
   kernel(eps: number): void;
   iterate(count: number): [number, number, number];
   absorb(eps: number): void;
@@ -139,16 +141,21 @@ function drive(
     for (let e = ops.maxC(); e > o.eps; e /= 2) stages.push(e);
   }
   stages.push(o.eps);
+  // Intermediate stages get at most half of the iteration budget; skipped stages are safe
+  // because the potentials are re-centred (c-transform) before every change of ε.
+  const perStage = stages.length > 1 ? Math.min(o.stageIterations, Math.floor(o.maxIterations / (2 * (stages.length - 1)))) : 0;
   let iterations = 0, absorptions = 0, status: SinkhornStatus = 'maxIterations', lastRes = Infinity;
   for (let s = 0; s < stages.length; s++) {
     const eps = stages[s];
     const final = s === stages.length - 1;
     if (s > 0) {
       ops.absorb(stages[s - 1]);
+      ops.recenter();
       absorptions++;
     }
+    let budget = final ? o.maxIterations - iterations : perStage;
+    if (budget <= 0) continue;
     ops.kernel(eps);
-    let budget = final ? o.maxIterations - iterations : Math.min(o.stageIterations, o.maxIterations - iterations - 1);
     while (budget > 0) {
       const [done, res, flag] = ops.iterate(Math.min(CHECK_EVERY, budget));
       iterations += done;
@@ -229,8 +236,9 @@ function jsOps(x: PointCloud, y: PointCloud, p: number, a: Float64Array, b: Floa
   return {
     init() {
       C = costMatrixJS(x.data, n, y.data, m, x.d, p);
-      sinkhornInitPotentialsJS(C, n, m, f, g);
+      sinkhornInitPotentialsJS(C, n, m, f, g, false);
     },
+    recenter: () => sinkhornInitPotentialsJS(C, n, m, f, g, true),
     maxC: () => C.reduce((s, c) => Math.max(s, c), 0),
     kernel: (eps) => sinkhornKernelJS(C, K, n, m, f, g, eps),
     iterate: (count) => sinkhornIterateJS(K, n, m, a, b, u, v, count, TAU),
@@ -265,8 +273,9 @@ function wasmOps(rt: WasmRuntime, x: PointCloud, y: PointCloud, p: number, a: Fl
       h.fill(1, u >>> 3, (u >>> 3) + n);
       h.fill(1, v >>> 3, (v >>> 3) + m);
       h.fill(0, (v >>> 3) + m, (v >>> 3) + me);
-      k.sinkhornInitPotentials(C, n, m, f, g);
+      k.sinkhornInitPotentials(C, n, m, f, g, false);
     },
+    recenter: () => k.sinkhornInitPotentials(C, n, m, f, g, true),
     maxC() {
       const h = F();
       let mx = 0;
