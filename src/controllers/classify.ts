@@ -370,6 +370,17 @@ function buildClusters(
         // Conditioning guard: a tent that would throw points further than maxMove·scale is refused.
         if (t && t.move <= maxMove * w.scale && (!best || t.move < best.move)) best = t;
       }
+      // No facet works: hyperplanes through random groups, either side outside; remaining
+      // movers outside are then treated like non-movers (they must stay ≤ H − μ).
+      for (let attempt = 0; !best && attempt < Math.max(TENT_ATTEMPTS, Math.min(4 * remaining.length, 240)); attempt++) {
+        const G = randomSubset(remaining, k, rng);
+        const plane = planeThrough(w, G, rng);
+        if (!plane) continue;
+        for (const side of [1, -1]) {
+          const t = tentCluster(w, plane.a.map((v) => side * v), side * plane.c, G, remaining, processed, true);
+          if (t && t.move <= maxMove * w.scale && (!best || t.move < best.move)) best = t;
+        }
+      }
       if (best) {
         w.P.set(best.P);
         w.layers.push(...best.layers);
@@ -560,7 +571,7 @@ function marginsHold(w: Work, Pt: Float64Array, lifted: Set<number>): boolean {
 
 /** The two-layer tent of the file comment on the facet (a, c) through S; null if a check fails. */
 function tentCluster(
-  w: Work, a: Float64Array, c: number, S: readonly number[], remaining: readonly number[], processed: readonly number[],
+  w: Work, a: Float64Array, c: number, S: readonly number[], remaining: readonly number[], processed: readonly number[], remainingMayBeOutside = false,
 ): { G: number[]; P: Float64Array; layers: LayerLike[]; move: number } | null {
   const { P, n, d, lab, H, mu, tol } = w;
   const lift = liftDirection(a, w.u);
@@ -575,7 +586,7 @@ function tentCluster(
   let gin = Infinity, gout = Infinity;
   for (let i = 0; i < n; i++) {
     if (G.has(i)) continue;
-    if (remainingSet.has(i) && s[i] > -tol) return null; // a remaining mover outside or on the facet
+    if (remainingSet.has(i) && s[i] > -tol && !remainingMayBeOutside) return null; // a remaining mover outside or on the facet
     if (Math.abs(s[i]) <= tol) return null;
     if (s[i] < 0) gin = Math.min(gin, -s[i]);
     else gout = Math.min(gout, s[i]);
@@ -671,6 +682,25 @@ function hatCluster(w: Work, group: readonly number[], rng: Rng, shrink: boolean
     if (size === 1) break;
   }
   return null;
+}
+
+/** A hyperplane ⟨a, x⟩ = c through the points G (unit a; random within the freedom when |G| < d). */
+function planeThrough(w: Work, G: readonly number[], rng: Rng): { a: Float64Array; c: number } | null {
+  const { P, d } = w;
+  const Q: Float64Array[] = [];
+  for (let j = 1; j < G.length; j++) {
+    const e = new Float64Array(d);
+    for (let k = 0; k < d; k++) e[k] = P[G[j] * d + k] - P[G[0] * d + k];
+    orthogonalize(e, Q);
+    if (normalize(e) > 1e-12 * w.scale) Q.push(e);
+  }
+  const a = new Float64Array(d);
+  for (let k = 0; k < d; k++) a[k] = rng.normal();
+  orthogonalize(a, Q);
+  if (!(normalize(a) > 1e-8)) return null;
+  let c = 0;
+  for (const i of G) c += dot(P, i, a, d);
+  return { a, c: c / G.length };
 }
 
 function randomSubset(from: readonly number[], k: number, rng: Rng): number[] {
