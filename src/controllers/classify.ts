@@ -8,8 +8,9 @@
  * readout (r, θ) and `predict`.
  *
  * Methods
- *  'cluster' (default) — two one-neuron layers per cluster of d points, L = 2⌈m/d⌉ − 1 switches
- *      (m = size of the smaller class; the table of the paper's notebook). Derivation below.
+ *  'cluster' (default) — two one-neuron layers per cluster of d points when the tent below is
+ *      feasible (L = 2⌈m/d⌉ − 1 if it always is, m = size of the smaller class: the table of the
+ *      paper's notebook), three (the hat) for a cluster where it is not. Derivation below.
  *  'hat' — ALGORITHMS.md §C1: three layers per cluster (a triangular bump in ⟨a, x⟩), the simple
  *      baseline, L = 3⌈m/d⌉ − 1. Also the per-cluster fallback of 'cluster' (counted in
  *      `fallbacks`); with it 'cluster' still never exceeds 3⌈m/d⌉ − 1 ≤ 4⌈m/d⌉ − 1, the bound of
@@ -44,8 +45,8 @@
  *         compatible iff (h_j − h_G + 2μ)/s_j ≤ (h_p − h_G)/s_p for every outside non-mover j
  *         and processed mover p — hence δ = g_out/1000 rather than g_out/2.
  *     If nothing lies outside, the second layer is not needed and the cluster costs one layer.
- *  Each cluster of d movers costs ≤ 2 layers, so L ≤ 2⌈m/d⌉ − 1; no lifting layer is needed
- *  because the threshold is placed beyond all data on the non-mover side. The construction
+ *  A cluster of d movers that admits a tent costs ≤ 2 layers (L = 2⌈m/d⌉ − 1 if all do); no
+ *  lifting layer is needed because the threshold is placed beyond all data on the non-mover side. The construction
  *  tracks the points with the closed-form parallel flow x ↦ x + F(s) w and checks every margin
  *  after every cluster; a cluster that fails a check (degenerate data, a normal with ⟨w,u⟩ ≈ 0)
  *  falls back to the hat.
