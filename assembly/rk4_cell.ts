@@ -29,6 +29,12 @@
 // pattern is still misread within rounding distance of a hyperplane, the field is Lipschitz,
 // so the step changes only by O(h·Lip·ε|x|): the result is RK4 to rounding (tested ≤ 1e-12).
 //
+// Cell cache. The cell data (M, c, m, and D, r once a point of the cell takes an affine step) is
+// kept in a direct-mapped table of ≤ 256 entries (≈ 48 KiB) hashed by the pattern, for the
+// duration of one call: points of a chunk that meet the same cell share one rebuild (for d = 2,
+// p = 16 the arrangement has ≤ 137 cells). The data depends on the pattern only, so hits change
+// nothing but the time; the twin has no cache and gives the same doubles.
+//
 // Layout. Points are processed one at a time (each runs through all `steps` steps while its
 // cell data sits in L1); vectors and column-major d × d matrices are padded to an even number of
 // rows dp so that f64x2 works across coordinates; neuron inputs s are computed two neurons per
@@ -50,12 +56,29 @@ function even(k: i32): i32 {
   return (k + 1) & ~1;
 }
 
+/** Doubles of one entry of the cell cache: header (valid, m, step map ready, unused), the
+ *  pattern (nw words, padded), M and D (d × dp each), c and r (dp each). */
+@inline
+function cacheEntryDoubles(d: i32, p: i32): i32 {
+  const dp = even(d);
+  return 4 + even((p + 63) >> 6) + 2 * d * dp + 2 * dp;
+}
+
+/** Entries of the cell cache: a power of two, ≤ 256, about 48 KiB in all (L1/L2 resident). */
+@inline
+function cacheEntries(d: i32, p: i32): i32 {
+  const fit = 6144 / cacheEntryDoubles(d, p);
+  let e = 1;
+  while (e * 2 <= fit && e < 256) e *= 2;
+  return e;
+}
+
 /** Bytes of scratch rk4CellLayer needs for dimension d and width p. */
 export function rk4CellScratchBytes(d: i32, p: i32): i32 {
   const dp = even(d), pp = even(p), nw = even((p + 63) >> 6);
   // inv, err, bP, s, active list (5 pp) + At (d pp) + wcol (p dp) + two pattern bitsets (2 nw)
-  // + M, K, T, U, D (5 d dp) + c, r, x, xs, f, acc (6 dp) + 4 counters (see rk4CellLayer)
-  return (5 * pp + d * pp + p * dp + 2 * nw + 5 * d * dp + 6 * dp + 4) << 3;
+  // + K, T, U (3 d dp) + x, xs, f, acc (4 dp) + the cell cache + 4 counters (see rk4CellLayer)
+  return (5 * pp + d * pp + p * dp + 2 * nw + 3 * d * dp + 4 * dp + 4 + cacheEntries(d, p) * cacheEntryDoubles(d, p)) << 3;
 }
 
 /** s ← b + A x for all neurons, two per f64x2 (per lane: ((b_j + a_j0 x_0) + a_j1 x_1) + …). */
@@ -236,21 +259,25 @@ export function rk4CellLayer(
   const wcol = q0; q0 += <usize>p * dpB;
   const pat = q0; q0 += <usize>nwp << 3;
   const npat = q0; q0 += <usize>nwp << 3;
-  const M = q0; q0 += matB;
   const K = q0; q0 += matB;
   const T = q0; q0 += matB;
   const U = q0; q0 += matB;
-  const D = q0; q0 += matB;
-  const c = q0; q0 += dpB;
-  const r = q0; q0 += dpB;
   const xv = q0; q0 += dpB;
   const xs = q0; q0 += dpB;
   const fv = q0; q0 += dpB;
   const acc = q0; q0 += dpB;
-  const counters = q0; q0 += 32;
+  // Cell cache: the cell data (M, c, m and, once built, D, r) of recently met patterns, in a
+  // direct-mapped table indexed by a hash of the pattern. The data is a function of the pattern
+  // alone, so a hit gives exactly the doubles a rebuild would: the cache changes speed only.
+  const cache = q0;
+  const nEntries = cacheEntries(d, p);
+  const entryB = <usize>cacheEntryDoubles(d, p) << 3;
+  const keyOff: usize = 32, mOff = keyOff + (<usize>nwp << 3), cOff = mOff + matB, dOff = cOff + dpB, rOff = dOff + matB;
+  const counters = cache + <usize>nEntries * entryB; // the last 32 bytes
 
   // Layer preparation: padded copies, 1/|a_j| (0 for a_j = 0), rounding allowances e_j.
-  memory.fill(scratch, 0, q0 - scratch);
+  memory.fill(scratch, 0, cache - scratch);
+  for (let e = 0; e < nEntries; e++) store<f64>(cache + <usize>e * entryB, 0.0);
   const errScale = <f64>(4 * d + 8) * EPS;
   for (let j = 0; j < p; j++) {
     const bj = load<f64>(b + (<usize>j << 3));
@@ -288,6 +315,7 @@ export function rk4CellLayer(
     for (let q: usize = 0; q < dpB; q += 16) v128.store(xv + q, zero);
     memory.copy(xv, xi, <usize>d << 3);
     let hasCell = false, valid = false, stepReady = false;
+    let entry: usize = cache, M: usize = 0, c: usize = 0, D: usize = 0, r: usize = 0;
     let rho: f64 = 0.0, F: f64 = 0.0, tau: f64 = 0.0;
     let kappa: f64 = 0.0, pi: f64 = 0.0, grow: f64 = 1.0;
     for (let s = 0; s < steps; s++) {
@@ -317,8 +345,27 @@ export function rk4CellLayer(
           }
         }
         if (changed) {
-          const m = buildCellField(pat, act, A, b, wcol, d, dp, p, M, c);
-          stepReady = false;
+          let hash: u64 = 0;
+          for (let wi = 0; wi < nw; wi++) hash = (hash ^ load<u64>(pat + (<usize>wi << 3))) * 0x9E3779B97F4A7C15;
+          entry = cache + <usize>(<i32>(hash >> 40) & (nEntries - 1)) * entryB;
+          M = entry + mOff;
+          c = entry + cOff;
+          D = entry + dOff;
+          r = entry + rOff;
+          let hit = load<f64>(entry) != 0.0;
+          for (let wi = 0; wi < nw && hit; wi++) hit = load<u64>(entry + keyOff + (<usize>wi << 3)) == load<u64>(pat + (<usize>wi << 3));
+          let m: f64;
+          if (hit) {
+            m = load<f64>(entry, 8);
+            stepReady = load<f64>(entry, 16) != 0.0;
+          } else {
+            memory.copy(entry + keyOff, pat, <usize>nw << 3);
+            m = buildCellField(pat, act, A, b, wcol, d, dp, p, M, c);
+            store<f64>(entry, 1.0);
+            store<f64>(entry, m, 8);
+            store<f64>(entry, 0.0, 16);
+            stepReady = false;
+          }
           const hm = h * m;
           kappa = h * (1.0 + hm * (0.5 + hm * 0.25)) * SAFE;
           pi = h * (1.0 + hm * (0.5 + hm * (1.0 / 6.0 + hm * (1.0 / 24.0)))) * SAFE;
@@ -372,6 +419,7 @@ export function rk4CellLayer(
         nAffine++;
         if (!stepReady) {
           buildCellStep(d, dp, h, M, K, T, U, D, c, r);
+          store<f64>(entry, 1.0, 16);
           stepReady = true;
         }
         // x ← x + (D x + r); the ball around the new point shrinks by at most πF.
