@@ -5,9 +5,11 @@
  * workloads (web/kernel-hashes.ts) must match, for the WASM SIMD kernels and the TS twins.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildWeb, ensurePackageBundles } from '../../scripts/build-web.mjs';
+import { build } from 'esbuild';
+import { ensurePackageBundles } from '../../scripts/build-web.mjs';
 import { serve } from '../../scripts/serve-web.mjs';
 import { kernelHashes, relativeDifference, type KernelHash, type Lib } from '../../web/kernel-hashes.js';
 import { launchChromium, type Launched } from './chromium.js';
@@ -20,7 +22,9 @@ let nodeHashes: KernelHash[];
 
 beforeAll(async () => {
   ensurePackageBundles();
-  await buildWeb();
+  // Its own output folder: the playground test (maybe running in parallel) rebuilds web/dist.
+  await build({ entryPoints: [join(root, 'web', 'kernel-hashes.ts')], outfile: join(root, 'build', 'test-browser', 'kernel-hashes.js'), bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'warning' });
+  writeFileSync(join(root, 'build', 'test-browser', 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>kernel hashes</title>');
   // Node runs the package's Node bundle, built by the same build-js run as the browser bundles
   // (src/ itself may be mid-edit; the bundles are one consistent snapshot).
   const lib = (await import(pathToFileURL(join(root, 'build', 'node', 'index.js')).href)) as Lib;
@@ -41,11 +45,11 @@ async function browserHashes(bundle: string): Promise<{ hashes: KernelHash[]; er
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  // Any page of the origin will do; the bench page starts nothing without ?auto.
-  await page.goto(`${server.url}web/dist/bench.html`);
+  // An empty page of the origin (served with the playground's strict CSP).
+  await page.goto(`${server.url}build/test-browser/`);
   // A string, not a function: vitest would rewrite import() inside a function it compiled.
   const hashes = await page.evaluate(
-    `(async () => { const l = await import(${JSON.stringify(bundle)}); const h = await import('/web/dist/kernel-hashes.js'); return h.kernelHashes(l); })()`,
+    `(async () => { const l = await import(${JSON.stringify(bundle)}); const h = await import('/build/test-browser/kernel-hashes.js'); return h.kernelHashes(l); })()`,
   );
   await page.close();
   return { hashes: hashes as KernelHash[], errors };
