@@ -36,6 +36,9 @@
  * Cost: O(n log n) for the sort, O(m d) per batch for the weights, O(n d) per layer to move the
  * points not served yet (affine extrapolation, not a full field evaluation): O(n log n + n d ⌈n/p⌉).
  */
+import { NotInitializedError } from '../errors.js';
+import { field } from '../flow/flow.js';
+import { reluFieldJS } from '../kernels/relu.js';
 import type { Layer } from '../types.js';
 
 /** Fraction of the neighbouring gap between a served point and the next threshold (see above). */
@@ -90,11 +93,17 @@ export function shearStage(
   const D = new Float64Array(p * d);
   const sigma = new Float64Array(d), sigmaPrev = new Float64Array(d), Fc = new Float64Array(d);
   const c = new Float64Array(p), t = new Float64Array(p);
+  const scratch: Scratch = { rows: new Float64Array(0), f: new Float64Array(0) };
   for (let start = 0; start < na; start += p) {
     const m = Math.min(p, na - start);
     // thresholds
     for (let r = 0; r < m; r++) {
-      t[r] = s[order[start + r]];
+      // s was computed before the stage; for rotated normals the tracked positions may have
+      // moved along a by round-off since, so the batch is read at its current positions.
+      const o = active[order[start + r]] * d;
+      let acc = 0;
+      for (let k = 0; k < d; k++) acc += a[k] * P[o + k];
+      t[r] = acc;
       const below = r === 0 ? prev : t[r - 1];
       if (below === -Infinity) {
         c[r] = t[r] - H;
@@ -137,36 +146,49 @@ export function shearStage(
     }
     for (let l = 0; l < p; l++) A.set(a, l * d);
     layers.push({ duration: tau, W, A, b });
-    // Exact flow of this layer (P1) on the batch: x += τ Σ_l w_l relu(t_r − c_l).
-    for (let r = 0; r < m; r++) {
-      const o = active[order[start + r]] * d;
-      for (let k = 0; k < d; k++) {
-        let acc = 0;
-        for (let l = 0; l <= r; l++) acc += W[k * p + l] * (t[r] - c[l]);
-        P[o + k] += tau * acc;
-      }
-    }
-    // … and on the points above the batch: affine extrapolation F(t_m) + σ_m (s − t_m).
-    if (start + m < na) {
-      const Fm = new Float64Array(d);
-      // F(t_m) and the final slope, from the weights actually written to the layer
-      const slope = new Float64Array(d);
-      for (let k = 0; k < d; k++) {
-        let acc = 0, sl = 0;
-        for (let l = 0; l < m; l++) {
-          acc += W[k * p + l] * (t[m - 1] - c[l]);
-          sl += W[k * p + l];
-        }
-        Fm[k] = tau * acc;
-        slope[k] = tau * sl;
-      }
-      for (let j = start + m; j < na; j++) {
-        const o = active[order[j]] * d;
-        const ds = s[order[j]] - t[m - 1];
-        for (let k = 0; k < d; k++) P[o + k] += Fm[k] + slope[k] * ds;
-      }
-    }
+    // Positions after the layer, computed exactly as the flow engine's exact solver computes
+    // them for a parallel layer (x ← x + τ·f(x), f by the field kernel or its bit-identical
+    // twin): the batch and every point above it. Points below c_1 see f = 0 and keep their bits.
+    advance(P, d, p, layers[layers.length - 1], active, order, start, na, scratch);
     prev = t[m - 1];
   }
   return { layers, served: na };
+}
+
+interface Scratch {
+  rows: Float64Array;
+  f: Float64Array;
+}
+
+/**
+ * P[rows order[from..na)] ← x + τ·f(x) with f = W relu(A x + b) evaluated by the active field
+ * kernel (WASM, or the TS twin when flowsteer is not initialised or runs on the twins — both give
+ * the same doubles), exactly the update the exact solver applies to a parallel layer.
+ */
+function advance(
+  P: Float64Array, d: number, p: number, L: Layer,
+  active: ArrayLike<number>, order: readonly number[], from: number, na: number, scratch: Scratch,
+): void {
+  const n = na - from;
+  if (n <= 0) return;
+  if (scratch.rows.length < n * d) {
+    scratch.rows = new Float64Array(n * d);
+    scratch.f = new Float64Array(n * d);
+  }
+  const rows = scratch.rows.subarray(0, n * d), f = scratch.f.subarray(0, n * d);
+  for (let j = 0; j < n; j++) {
+    const o = active[order[from + j]] * d;
+    for (let k = 0; k < d; k++) rows[j * d + k] = P[o + k];
+  }
+  try {
+    field(L, { n, d, data: rows }, f, { d, width: p });
+  } catch (e) {
+    if (!(e instanceof NotInitializedError)) throw e;
+    reluFieldJS(rows, n, d, L.W, L.A, L.b, p, f);
+  }
+  const tau = L.duration;
+  for (let j = 0; j < n; j++) {
+    const o = active[order[from + j]] * d;
+    for (let k = 0; k < d; k++) P[o + k] = P[o + k] + tau * f[j * d + k];
+  }
 }
