@@ -345,6 +345,8 @@ function showResult(r: RunResult): void {
     labels: state.labels && state.labels.length === r.n ? state.labels : null,
     targets: state.targets,
     leaders: r.leaders,
+    readout: r.readout,
+    timeLabel: r.timeLabel,
   });
   state.series = r.series;
   drawSeries(0);

@@ -76,6 +76,10 @@ export interface RunResult {
   /** When the worker computes them: per-frame leader flags (frames × n, 1 = leader). */
   leaders: Uint8Array | null;
   series: Series | null;
+  /** Classification: class 1 ⟺ x[axis] > offset at time T (drawn as a dashed line). */
+  readout?: { axis: number; offset: number };
+  /** What the frame times count: ODE time, or steps of a discrete dynamics. */
+  timeLabel?: 't' | 'step';
   elapsedMs: number;
 }
 

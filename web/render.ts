@@ -20,6 +20,9 @@ export interface Scene {
   labels: Int32Array | null;
   targets: Float64Array | null;
   leaders: Uint8Array | null;
+  /** Classification readout: the line x[axis] = offset, drawn dashed. */
+  readout?: { axis: number; offset: number };
+  timeLabel?: 't' | 'step';
 }
 
 /** Label colours (0xAABBGGRR little-endian = RGBA bytes), colour-blind-friendly (Okabe–Ito). */
@@ -237,6 +240,7 @@ export class Renderer {
     this.plotPoints(sc, f0, f1, a);
     this.ctx.putImageData(this.image, 0, 0);
     if (layer >= 0 && sc.layers) this.strokeHyperplanes(sc.layers[layer], sc.width);
+    if (sc.readout) this.strokeReadout(sc.readout);
     this.caption(sc, f0, f1, a, layer);
     this.drawMs.push(performance.now() - t0);
     if (this.drawMs.length > 600) this.drawMs.splice(0, this.drawMs.length - 600);
@@ -379,13 +383,33 @@ export class Renderer {
     void size;
   }
 
+  private strokeReadout(r: { axis: number; offset: number }): void {
+    // x[axis] = offset is the hyperplane a·x + b = 0 with a = e_axis, b = −offset.
+    const seg = hyperplaneSegment(r.axis === 0 ? 1 : 0, r.axis === 1 ? 1 : 0, -r.offset, this.view);
+    if (!seg) return;
+    const c = this.ctx;
+    c.save();
+    c.setLineDash([8, 6]);
+    c.lineWidth = 1.5;
+    c.strokeStyle = '#222';
+    c.beginPath();
+    c.moveTo(seg[0], seg[1]);
+    c.lineTo(seg[2], seg[3]);
+    c.stroke();
+    c.setLineDash([]);
+    c.fillStyle = '#222';
+    c.font = '12px system-ui, sans-serif';
+    c.fillText(`readout: class 1 where x${r.axis === 0 ? '₁' : '₂'} > ${r.offset.toPrecision(3)}`, Math.min(seg[0], seg[2]) + 6, Math.min(seg[1], seg[3]) + 14);
+    c.restore();
+  }
+
   private caption(sc: Scene, f0: number, f1: number, a: number, layer: number): void {
     if (sc.frames < 2) return;
     const t = (1 - a) * sc.times[f0] + a * sc.times[f1];
     const c = this.ctx;
     c.font = '14px system-ui, sans-serif';
     c.fillStyle = '#222';
-    const parts = [`t = ${t.toFixed(3)}`];
+    const parts = [sc.timeLabel === 'step' ? `step ${Math.round(t)}` : `t = ${t.toFixed(3)}`];
     if (layer >= 0 && sc.layers) parts.push(`layer ${layer + 1} / ${sc.layers.length}`);
     const { sx, sy } = this.view;
     if (Math.abs(sx / sy - 1) > 1e-9) parts.push(`axes not to scale (x ×${(sx / sy).toPrecision(2)})`);

@@ -120,7 +120,7 @@ const JOBS: Record<JobName, Job> = {
       { key: 'accuracy', label: 'training accuracy', value: correct / n },
       { key: 'minMargin', label: 'smallest signed margin at T', value: minMargin },
     );
-    return packFlow(c.controls, result, metrics);
+    return { ...packFlow(c.controls, result, metrics), readout: { axis: c.readout.axis, offset: c.readout.offset } };
   },
   hardmax: async (ctx) => {
     const { alpha = 0.5, steps = 60 } = ctx.params;
@@ -134,14 +134,14 @@ const JOBS: Record<JobName, Job> = {
       { key: 'leaders', label: 'leaders at the end', value: r.leaders[r.leaders.length - 1].length },
       { key: 'stableFrom', label: 'steps to cluster (leader set fixed from)', value: r.stableFrom },
     ];
-    return packTokens(r.trajectory, metrics, leaders);
+    return { ...packTokens(r.trajectory, metrics, leaders), timeLabel: 'step' };
   },
   softmax: async (ctx) => {
     const { alpha = 0.5, steps = 60, temperature = 0.1 } = ctx.params;
     const n = ctx.data.points.length / 2;
     ctx.progress(0, 'iterating');
     const r = softmaxDynamics({ n, d: 2, data: ctx.data.points }, { alpha, steps, temperature });
-    return packTokens(r.trajectory, [{ key: 'clusters', label: 'clusters at the end (1e-6)', value: r.clusters.length }], null);
+    return { ...packTokens(r.trajectory, [{ key: 'clusters', label: 'clusters at the end (1e-6)', value: r.clusters.length }], null), timeLabel: 'step' };
   },
   flow: async (ctx) => {
     if (!ctx.params.controlsJSON) throw new Error('no controls loaded: construct or import controls first');
