@@ -2,6 +2,10 @@
  * Seeded pseudo-random numbers, reproducible bit for bit on every engine: xoshiro128**
  * (Blackman & Vigna) on 32-bit integer arithmetic, seeded through splitmix32. Doubles carry
  * 53 random bits; normals come from the Marsaglia polar method.
+ *
+ * Only correctly rounded IEEE operations are used (+, −, ×, ÷, sqrt): Math.log, Math.exp …
+ * differ in their last bits between JavaScript engines (Node 20's V8 and Chromium's disagree),
+ * so the polar method's logarithm is our own `portableLog`.
  */
 import { InvalidArgumentError } from './errors.js';
 
@@ -62,7 +66,7 @@ export function createRng(seed = 0): Rng {
         v = 2 * uniform() - 1;
         s = u * u + v * v;
       } while (s >= 1 || s === 0);
-      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      const f = Math.sqrt((-2 * portableLog(s)) / s);
       spare = v * f;
       return u * f;
     },
@@ -88,4 +92,40 @@ export function createRng(seed = 0): Rng {
 
 function rotl(v: number, k: number): number {
   return ((v << k) | (v >>> (32 - k))) >>> 0;
+}
+
+const LN2_HI = 6.93147180369123816490e-1; // ln 2 split so that k·LN2_HI is exact for |k| < 2^11
+const LN2_LO = 1.90821492927058770002e-10;
+const SQRT1_2 = 0.7071067811865476;
+const logView = new DataView(new ArrayBuffer(8));
+
+/**
+ * ln(x) for finite x > 0 from basic IEEE operations only, so that it gives the same bits on
+ * every engine. x = m·2^k with m ∈ [√½, √2); ln m = 2 atanh(t), t = (m − 1)/(m + 1), |t| ≤ 0.1716,
+ * by its odd series to t^25 (truncation < 1e-21); error about 1 ulp.
+ */
+export function portableLog(x: number): number {
+  logView.setFloat64(0, x);
+  const hi = logView.getUint32(0);
+  let k = ((hi >>> 20) & 0x7ff) - 1023;
+  if (k === -1023) {
+    // subnormal: scale into the normal range first (multiplication by 2^54 is exact)
+    return portableLog(x * 18014398509481984) - 54 * (LN2_HI + LN2_LO);
+  }
+  logView.setUint32(0, (hi & 0x800fffff) | 0x3ff00000);
+  let m = logView.getFloat64(0);
+  if (m > Math.SQRT2) {
+    m *= 0.5;
+    k += 1;
+  }
+  if (m < SQRT1_2) {
+    m *= 2;
+    k -= 1;
+  }
+  const t = (m - 1) / (m + 1);
+  const t2 = t * t;
+  let poly = 1 / 25;
+  for (let j = 23; j >= 3; j -= 2) poly = 1 / j + t2 * poly;
+  const atanhT = t + t * t2 * poly;
+  return k * LN2_HI + (2 * atanhT + k * LN2_LO);
 }
