@@ -6,8 +6,9 @@ import { parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { demoCommand } from './commands/demo.js';
 import { classifyCommand } from './commands/classify.js';
+import { interpolateCommand } from './commands/interpolate.js';
 
-const commands: Command[] = [demoCommand, classifyCommand];
+const commands: Command[] = [demoCommand, classifyCommand, interpolateCommand];
 
 function help(): string {
   return [

@@ -1,7 +1,8 @@
 /** Demo sections, in the order `flowsteer demo` runs them. Each capability adds its own. */
 import type { DemoSection } from './context.js';
 import { flowSection } from './flow.js';
+import { interpolateSection } from './interpolate.js';
 import { classifySection } from './classify.js';
 import { attentionSection } from './attention.js';
 
-export const demoSections: DemoSection[] = [flowSection, classifySection, attentionSection];
+export const demoSections: DemoSection[] = [flowSection, interpolateSection, classifySection, attentionSection];
