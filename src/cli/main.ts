@@ -7,8 +7,9 @@ import type { Command } from './command.js';
 import { demoCommand } from './commands/demo.js';
 import { classifyCommand } from './commands/classify.js';
 import { interpolateCommand } from './commands/interpolate.js';
+import { transportCommand } from './commands/transport.js';
 
-const commands: Command[] = [demoCommand, classifyCommand, interpolateCommand];
+const commands: Command[] = [demoCommand, classifyCommand, transportCommand, interpolateCommand];
 
 function help(): string {
   return [

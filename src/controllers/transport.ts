@@ -156,6 +156,9 @@ interface CheckedOptions {
 
 function checkOptions(options: TransportToUniformOptions): CheckedOptions {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object { width, epsilon, q?, T? }');
+  if (typeof options.width === 'number' && Number.isInteger(options.width) && options.width > 0 && options.width < 3) {
+    throw new InvalidArgumentError('options.width', options.width, 'an integer ≥ 3', 'each cell is dilated by a tent of three neurons (ALGORITHMS.md §A6), so the construction needs width ≥ 3');
+  }
   const p = checkCount('options.width', options.width, 3, 1 << 16);
   const epsilon = checkPositive('options.epsilon', options.epsilon);
   const q = options.q ?? 1;

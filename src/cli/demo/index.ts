@@ -4,5 +4,6 @@ import { flowSection } from './flow.js';
 import { interpolateSection } from './interpolate.js';
 import { classifySection } from './classify.js';
 import { attentionSection } from './attention.js';
+import { transportSection } from './transport.js';
 
-export const demoSections: DemoSection[] = [flowSection, interpolateSection, classifySection, attentionSection];
+export const demoSections: DemoSection[] = [flowSection, interpolateSection, classifySection, attentionSection, transportSection];
