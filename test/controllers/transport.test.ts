@@ -341,6 +341,15 @@ describe('transport', () => {
     expect(maxAbsDiff(ex.data, r.points.data)).toBeLessThan(1e-8);
   });
 
+  it('clouds of different sizes (256 → 400): W₁ below the certificate and below ε', () => {
+    const X = gaussianBlob(12, 256, [-2, 1], 0.4), Y = twoMoons(13, 400);
+    const r = transport(X, Y, { width: 4, epsilon: 0.2 });
+    expect(r.points.n).toBe(256);
+    const w1 = Wq(r.points, Y, 1);
+    expect(w1).toBeLessThan(0.2);
+    expect(w1).toBeLessThanOrEqual(r.bound);
+  });
+
   it('the second half is the exact inverse of the target’s construction: equal clouds give the identity', () => {
     const X = twoMoons(4, 144);
     const r = transport(X, X, { width: 3, epsilon: Math.SQRT2 / 4 });
