@@ -89,7 +89,9 @@ export function expF64(x0: f64): f64 {
 // @ts-ignore: decorator
 @inline
 export function expF64x2(x0: v128): v128 {
-  const x = f64x2.min(f64x2.max(x0, f64x2.splat(EXP_LO)), f64x2.splat(EXP_HI));
+  // pmin/pmax are single SSE instructions (min/max need NaN and ±0 fix-ups); NaN still
+  // propagates because both return their first operand when the comparison is false.
+  const x = f64x2.pmax(f64x2.pmin(x0, f64x2.splat(EXP_HI)), f64x2.splat(EXP_LO));
   const shifter = f64x2.splat(SHIFTER);
   const t = f64x2.add(f64x2.mul(x, f64x2.splat(LOG2E)), shifter);
   const kf = f64x2.sub(t, shifter);

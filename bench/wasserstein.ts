@@ -1,0 +1,116 @@
+/**
+ * bench/wasserstein — the Wasserstein engine against its TS twins and the peers of
+ * ../shared/anchors/anchors.py (issue #4 targets), one thread, same inputs on both sides:
+ *   A  exact W₁, n = m = 1000 and 2000, d = 2 (cost matrix included): POT emd2, SciPy assignment
+ *   B  1-D W₁, n = m = 10⁶: SciPy wasserstein_distance
+ *   C  Sinkhorn, n = m = 2000, ε = 0.01, sqeuclidean, exactly 100 iterations: POT sinkhorn_log
+ *   D  (--big) exact W₁ for n = m = 10⁴: time and WASM memory
+ * Data: X ~ N(0, I), Y ~ N(1, I) (like anchors.py), seeded.
+ * Usage: npm run bench -- wasserstein [--quick] [--big]
+ */
+import { createRng, init, sinkhorn, wasserstein1, wasserstein1d } from '../src/index.js';
+import { wasmRuntime } from '../src/runtime/loader.js';
+import { runPeer, type PeerResult } from './lib/peers.js';
+import { printRows, ratio, saveReport, type Row } from './lib/report.js';
+import { time } from './lib/timing.js';
+
+const quick = process.argv.includes('--quick');
+const big = process.argv.includes('--big');
+
+function gaussian(seed: number, n: number, d: number, shift: number): Float64Array {
+  const rng = createRng(seed);
+  const x = new Float64Array(n * d);
+  for (let i = 0; i < x.length; i++) x[i] = shift + rng.normal();
+  return x;
+}
+
+const rows: Row[] = [];
+const summary: Record<string, unknown> = {};
+
+function peerRow(workload: string, p: PeerResult, ours: number, oursValue: number, target: string): void {
+  rows.push({
+    workload,
+    contender: `${p.workload} (peer)`,
+    seconds: p.seconds,
+    value: p.value === undefined ? '' : p.value.toPrecision(12),
+    speedup: ratio(p.seconds, ours),
+    note: p.absent ?? `target ${target}; |Δvalue| = ${p.value === undefined ? '?' : Math.abs(p.value - oursValue).toExponential(1)}`,
+  });
+}
+
+async function withBackend<T>(b: 'js' | 'auto', fn: () => T): Promise<T> {
+  await init({ backend: b });
+  return fn();
+}
+
+await init();
+// A — exact W1
+for (const n of quick ? [1000] : [1000, 2000]) {
+  const d = 2;
+  const x = gaussian(10 + n, n, d, 0), y = gaussian(20 + n, n, d, 1);
+  const X = { n, d, data: x }, Y = { n, d, data: y };
+  const name = `A: exact W1 n=m=${n} d=2`;
+  const t = time(`${name} wasm`, () => wasserstein1(X, Y), { maxTime: 1, minSamples: 2 });
+  const r = wasserstein1(X, Y);
+  rows.push({ workload: name, contender: 'flowsteer (wasm)', seconds: t.seconds, value: r.value.toPrecision(12), speedup: '1×', note: `augmentations ${r.augmentations}, gap ${r.dualityGap.toExponential(1)}` });
+  if (n === 1000) {
+    const tw = await withBackend('js', () => time(`${name} twin`, () => wasserstein1(X, Y), { maxTime: 0.1, minSamples: 1 }));
+    await init();
+    rows.push({ workload: name, contender: 'TS twin', seconds: tw.seconds, speedup: ratio(tw.seconds, t.seconds), note: '' });
+  }
+  const pot = runPeer('w1-pot', { x, n, d, y, m: n, repeat: 3 });
+  peerRow(name, pot, t.seconds, r.value, n === 1000 ? '≥ 1.0×' : '≥ 1.5×');
+  const lsa = runPeer('w1-assignment', { x, n, d, y, m: n, repeat: 1 });
+  peerRow(name, lsa, t.seconds, r.value, '(reference)');
+  summary[`w1_${n}`] = { wasm: t.seconds, pot: pot.seconds, scipy: lsa.seconds, value: r.value, potValue: pot.value };
+}
+
+// B — 1-D W1
+{
+  const n = quick ? 200_000 : 1_000_000;
+  const u = gaussian(31, n, 1, 0), v = gaussian(32, n, 1, 1);
+  const name = `B: 1-D W1 n=m=${n}`;
+  const t = time(`${name} wasm`, () => wasserstein1d(u, v), { maxTime: 2, minSamples: 3 });
+  const val = wasserstein1d(u, v).value;
+  rows.push({ workload: name, contender: 'flowsteer (wasm)', seconds: t.seconds, value: val.toPrecision(12), speedup: '1×', note: 'radix sort' });
+  const tw = await withBackend('js', () => time(`${name} twin`, () => wasserstein1d(u, v), { maxTime: 1, minSamples: 2 }));
+  await init();
+  rows.push({ workload: name, contender: 'TS twin', seconds: tw.seconds, speedup: ratio(tw.seconds, t.seconds), note: 'TypedArray.sort' });
+  const sp = runPeer('w1d', { x: u, n, d: 1, y: v, m: n, repeat: 3 });
+  peerRow(name, sp, t.seconds, val, '≥ 5×');
+  summary.w1d = { wasm: t.seconds, twin: tw.seconds, scipy: sp.seconds };
+}
+
+// C — Sinkhorn
+{
+  const n = quick ? 1000 : 2000, d = 2;
+  const x = gaussian(41, n, d, 0), y = gaussian(42, n, d, 1);
+  const X = { n, d, data: x }, Y = { n, d, data: y };
+  const opts = { epsilon: 0.01, maxIterations: 100, tolerance: 0, epsilonScaling: false };
+  const name = `C: Sinkhorn n=m=${n} ε=0.01 100 it`;
+  const t = time(`${name} wasm`, () => sinkhorn(X, Y, opts), { maxTime: 2, minSamples: 3 });
+  const r = sinkhorn(X, Y, opts);
+  rows.push({ workload: name, contender: 'flowsteer (wasm)', seconds: t.seconds, value: r.value.toPrecision(12), speedup: '1×', note: `${r.absorptions} absorptions` });
+  const tw = await withBackend('js', () => time(`${name} twin`, () => sinkhorn(X, Y, opts), { maxTime: 0.1, minSamples: 1 }));
+  await init();
+  rows.push({ workload: name, contender: 'TS twin', seconds: tw.seconds, speedup: ratio(tw.seconds, t.seconds), note: '' });
+  const pot = runPeer('sinkhorn', { x, n, d, y, m: n, repeat: 1, extra: ['--eps', '0.01', '--iters', '100'] });
+  peerRow(name, pot, t.seconds, r.value, '≥ 20×');
+  summary.sinkhorn = { wasm: t.seconds, twin: tw.seconds, pot: pot.seconds, value: r.value, potValue: pot.value };
+}
+
+// D — exact W1 at n = 10^4
+if (big) {
+  const n = 10_000, d = 2;
+  const X = { n, d, data: gaussian(51, n, d, 0) }, Y = { n, d, data: gaussian(52, n, d, 1) };
+  const t0 = performance.now();
+  const r = wasserstein1(X, Y);
+  const sec = (performance.now() - t0) / 1000;
+  const rt = wasmRuntime('bench')!;
+  rows.push({ workload: `D: exact W1 n=m=${n} d=2`, contender: 'flowsteer (wasm)', seconds: sec, value: r.value.toPrecision(12), speedup: '', note: `WASM memory ${(rt.arena.memoryBytes / 2 ** 20).toFixed(0)} MiB, gap ${r.dualityGap.toExponential(1)}` });
+  summary.w1_10k = { seconds: sec, memoryMiB: rt.arena.memoryBytes / 2 ** 20 };
+}
+
+printRows(rows, ['value', 'speedup']);
+console.log('speedup = peer (or twin) seconds / flowsteer seconds, same run, one thread');
+console.log(`report: ${saveReport('wasserstein', { quick, rows, summary })}`);
