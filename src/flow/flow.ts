@@ -3,7 +3,8 @@
  * eq. 3.3–3.4) with piecewise-constant controls from t = 0 to T, for a whole point cloud.
  *
  * Methods (a name → solver registry, like torchdiffeq's):
- *   'rk4'   classical Runge–Kutta, `stepsPerLayer` steps per layer (WASM SIMD kernel or TS twin)
+ *   'rk4'   classical Runge–Kutta, `stepsPerLayer` steps per layer (WASM SIMD kernel or TS twin;
+ *           dense, or cell by cell of the hyperplane arrangement: options.rk4Kernel)
  *   'euler' explicit Euler, same discretisation
  *   'exact' closed-form integration cell by cell of the hyperplane arrangement (./exact.ts)
  * Steps never straddle a switch: every layer gets its own `stepsPerLayer` steps of size
