@@ -191,16 +191,27 @@ export function sinkhornInitPotentials(C: usize, n: i32, m: i32, f: usize, g: us
   checkRange(C, (<usize>n * <usize>me) << 3);
   checkRange(f, <usize>n << 3);
   checkRange(g, <usize>me << 3);
+  // (min is exact whatever the order, so the f64x2 version equals the scalar twin; C ≥ +0)
   for (let j = 0; j < me; j++) store<f64>(at(g, j), Infinity);
   for (let i = 0; i < n; i++) {
     const row = C + ((<usize>i * <usize>me) << 3);
     let fi = Infinity;
     if (keepF) fi = load<f64>(at(f, i));
     else {
-      for (let j = 0; j < m; j++) fi = min(fi, load<f64>(at(row, j)));
+      let mv = f64x2.splat(Infinity);
+      let j = 0;
+      for (; j + 2 <= m; j += 2) mv = f64x2.pmin(mv, v128.load(row + (<usize>j << 3)));
+      fi = min(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
+      for (; j < m; j++) fi = min(fi, load<f64>(at(row, j)));
       store<f64>(at(f, i), fi);
     }
-    for (let j = 0; j < m; j++) store<f64>(at(g, j), min(load<f64>(at(g, j)), load<f64>(at(row, j)) - fi));
+    const fv = f64x2.splat(fi);
+    let j = 0;
+    for (; j + 2 <= m; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(g + o, f64x2.pmin(v128.load(g + o), f64x2.sub(v128.load(row + o), fv)));
+    }
+    for (; j < m; j++) store<f64>(at(g, j), min(load<f64>(at(g, j)), load<f64>(at(row, j)) - fi));
   }
   for (let j = m; j < me; j++) store<f64>(at(g, j), -Infinity);
 }
