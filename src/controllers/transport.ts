@@ -32,7 +32,8 @@
  * theorem's ε^{−d}/p rate. It does not depend on q. Why n = ⌈√d/ε⌉: when every grid cube
  * receives mass n^{−d}, coupling inside each cube moves mass at most its diameter √d/n, so
  * W_q ≤ √d/n ≤ ε for every q ≥ 1. For M samples the cube counts are ⌊M/n^d⌋ or ⌈M/n^d⌉ (equal
- * when n^d divides M); `bound` certifies the actual counts (see `countBound`).
+ * when n^d divides M); `bound` certifies the actual counts: √d/n + O(n^{d−1}/M) otherwise (see
+ * `countBound`).
  *
  * Seed 003 states L = ⌈2d/p⌉ + ⌈(p−d+1)^{−1}(3^{1+d/q}√d/ε)^{d/(1+d/q−d)}⌉ − 1 for q ∈ [1, d/(d−1));
  * as transcribed its exponent is not positive for q ≥ d/(d−1) (ALGORITHMS.md §A6 warns it is
@@ -424,10 +425,20 @@ function gridCounts(x: Float64Array, M: number, d: number, n: number): Int32Arra
 }
 
 /**
- * W_q(ν, U([0,1]^d)) ≤ ( Σ_J min(c_J/M, n^{−d}) (√d/n)^q + TV · d^{q/2} )^{1/q}, TV = Σ_J (c_J/M − n^{−d})⁺:
- * inside each cube J, mass min(c_J/M, n^{−d}) is coupled with the uniform law on J (distance ≤ √d/n);
- * the excess moves anywhere in the cube (distance ≤ √d). With equal counts this is √d/n.
- * (Valid when all samples lie in [0,1]^d, which the construction ensures.)
+ * A certified upper bound on W_q(ν, U([0,1]^d)) for samples ν in [0,1]^d with c_J of the M
+ * samples in grid cube J (index Σ_k i_k n^k): the smaller of two valid bounds.
+ *
+ *  (a) Knothe: let ν′ spread each cube's mass c_J/M uniformly over the cube. Coupling inside the
+ *      cubes gives W_q(ν, ν′) ≤ √d/n. The Knothe–Rosenblatt map from ν′ to U is
+ *      T_k(x) = F_{k | x_1..x_{k−1}}(x_k), the conditional CDFs of ν′, which are piecewise linear
+ *      with value Σ_{j<i} c_{K,j}/m_K at x_k = i/n (c_{K,j}: samples of level-k cell K in slab j,
+ *      m_K = Σ_j c_{K,j}). So |T_k(x) − x_k| ≤ b_k = max_{K,i} |Σ_{j<i} c_{K,j}/m_K − i/n| and
+ *        W_q(ν, U) ≤ √d/n + (Σ_k b_k²)^{1/2}     for every q.
+ *      With the round(i·m/n) cuts of ./measure-partition.ts, b_k ≤ 1/(2 min_K m_K) ≈ n^{k−1}/(2M):
+ *      equal counts give exactly √d/n.
+ *  (b) crude: ( Σ_J min(c_J/M, n^{−d}) (√d/n)^q + TV·d^{q/2} )^{1/q}, TV = Σ_J (c_J/M − n^{−d})⁺ —
+ *      couple what fits inside each cube, move the excess anywhere (distance ≤ √d). Wins only
+ *      when some cell is empty or tiny.
  */
 export function countBound(counts: Int32Array, M: number, d: number, n: number, q: number): number {
   const cell = n ** -d;
@@ -437,7 +448,28 @@ export function countBound(counts: Int32Array, M: number, d: number, n: number, 
     inside += Math.min(m, cell);
     excess += Math.max(0, m - cell);
   }
-  return Math.pow(inside * Math.pow(Math.sqrt(d) / n, q) + excess * Math.pow(d, q / 2), 1 / q);
+  const crude = Math.pow(inside * Math.pow(Math.sqrt(d) / n, q) + excess * Math.pow(d, q / 2), 1 / q);
+  let sumB2 = 0;
+  for (let k = 0; k < d; k++) {
+    // counts of (K, i): K = J mod n^k (the cell over coordinates < k), i = slab of coordinate k
+    const nk = n ** k;
+    const slab = new Float64Array(nk * n);
+    for (let J = 0; J < counts.length; J++) slab[J % (nk * n)] += counts[J];
+    let bk = 0;
+    for (let K = 0; K < nk; K++) {
+      let m = 0;
+      for (let i = 0; i < n; i++) m += slab[i * nk + K];
+      if (m === 0) continue; // ν′ has no mass there: no conditional law to move
+      let cum = 0;
+      for (let i = 1; i < n; i++) {
+        cum += slab[(i - 1) * nk + K];
+        bk = Math.max(bk, Math.abs(cum / m - i / n));
+      }
+    }
+    sumB2 += bk * bk;
+  }
+  const knothe = Math.sqrt(d) / n + Math.sqrt(sumB2);
+  return Math.min(crude, knothe);
 }
 
 /** The certificate of MeasureTransport.bound (see there). */

@@ -254,6 +254,12 @@ describe('transportToUniform', () => {
           else expect(r.clearance).toBeGreaterThan(0);
           if (M % n ** d === 0) expect(r.bound).toBeCloseTo(Math.sqrt(d) / n, 12);
           else expect(r.bound).toBeGreaterThan(Math.sqrt(d) / n);
+          if (M >= n ** d) {
+            // Knothe certificate: level-k cells hold ≥ ⌊M/n^k⌋ samples, each cut within ½ sample of its share
+            let s2 = 0;
+            for (let k = 0; k < d; k++) s2 += (1 / (2 * Math.floor(M / n ** k))) ** 2;
+            expect(r.bound).toBeLessThanOrEqual(Math.sqrt(d) / n + Math.sqrt(s2) + 1e-12);
+          }
         },
       ),
       { numRuns: 60, seed: 11 },
@@ -311,9 +317,18 @@ describe('transportToUniform', () => {
     expect(after - gridError).toBeLessThanOrEqual(r.bound);
   });
 
-  it('countBound is √d/n for equal counts and grows with imbalance', () => {
+  it('countBound is √d/n for equal counts and grows with imbalance (hand-computed Knothe and crude terms)', () => {
     expect(countBound(Int32Array.from([2, 2, 2, 2]), 8, 2, 2, 1)).toBeCloseTo(Math.SQRT2 / 2, 15);
-    expect(countBound(Int32Array.from([3, 1, 2, 2]), 8, 2, 2, 1)).toBeGreaterThan(Math.SQRT2 / 2);
+    // cubes (i1, i2) in index order (0,0), (1,0), (0,1), (1,1) hold 3, 1, 2, 2 of 8:
+    // x1-slabs 5 | 3 → b1 = |5/8 − 1/2|; inside them x2 splits 3 | 2 and 1 | 2 → b2 = |1/3 − 1/2|
+    const c = Int32Array.from([3, 1, 2, 2]);
+    const knothe = Math.SQRT2 / 2 + Math.hypot(1 / 8, 1 / 6);
+    const crude = (7 / 8) * (Math.SQRT2 / 2) + (1 / 8) * Math.SQRT2; // mass 7/8 fits cube by cube, 1/8 moves ≤ √2
+    expect(countBound(c, 8, 2, 2, 1)).toBeCloseTo(Math.min(knothe, crude), 14);
+    // many cubes off by one sample: the Knothe term wins by far (M = 10^4 + 37, n = 30)
+    const r = transportToUniform(blobs(3, 10_037, 2), { width: 12, epsilon: Math.SQRT2 / 30 });
+    expect(r.bound).toBeGreaterThan(Math.SQRT2 / 30);
+    expect(r.bound).toBeLessThan(Math.SQRT2 / 30 + 0.01);
   });
 });
 
