@@ -21,6 +21,10 @@
  *           k = 1: n one-neuron P2 dilations about (m−1)/n (m = 1..n) send the m-th cut to m/n;
  *           k ≥ 2: stack the n^{k−1} cells along x_k by a P1 shear
  *             x_k += Σ_{l<k} H n^{l−1} stair(x_l)        (2(n−1)(k−1) neurons),
+ *           each step of a stair a pair of ramps rising across the middle half of the empty
+ *           gap between the samples on either side of the grid line i/n (ALGORITHMS.md uses a
+ *           band ±δ around i/n with one global δ; per-line bands are as wide as the data allow,
+ *           so the weights H n^{l−1}/width stay as small as possible),
  *           dilate each cell with a three-neuron tent (linear on the cell, zero outside its
  *           slot; ⌊p/3⌋ cells a layer, n rounds), and unstack with the negated shear.
  *
@@ -45,7 +49,14 @@
  * inverse of Φ1 — the flow of the negated field with the layers in reverse order. Every sample
  * of μ0 in source cell J lands in grid cube J and then in μ1's cell J. The strips in which Φ1's
  * shears are not constant are placed between the samples of both clouds, so that no image of
- * μ0 falls into one (the proviso of §B3, enforced here rather than assumed).
+ * μ0 falls into one (the proviso of §B3, enforced here rather than assumed). The error is then
+ * governed by the size of μ1's cells, not by ε alone: small where μ1 has a density bounded
+ * below on a box, larger in the tails of, e.g., a Gaussian (whose outer cells are long).
+ *
+ * Numerics: the closed-form flows (./layer-flow.ts) carry the samples during the construction;
+ * the flow engine's 'exact' method reproduces them to ~1e−8 and RK4 does too with enough steps
+ * per layer — RK4's error must stay below `clearance`, the distance from the samples to the
+ * shear bands, which shrinks like the gaps between samples (≈ 1e−7 for M = 10^5).
  */
 import { InconsistentDataError, InvalidArgumentError } from '../errors.js';
 import type { Controls, Layer, PointCloud, PointsLike } from '../types.js';
