@@ -416,12 +416,34 @@ export function rk4CellLayer(
         }
       }
       if (useAffine) {
-        nAffine++;
         if (!stepReady) {
           buildCellStep(d, dp, h, M, K, T, U, D, c, r);
           store<f64>(entry, 1.0, 16);
           stepReady = true;
         }
+        if (d == 2) {
+          // The same operations as below, with x, D and r held in registers for the whole run of
+          // affine steps (the step is latency-bound: no store/reload of x between steps).
+          const D0 = v128.load(D), D1 = v128.load(D, 16), rr = v128.load(r);
+          let xr = v128.load(xv);
+          for (;;) {
+            nAffine++;
+            let t = f64x2.add(rr, f64x2.mul(D0, f64x2.splat(f64x2.extract_lane(xr, 0))));
+            t = f64x2.add(t, f64x2.mul(D1, f64x2.splat(f64x2.extract_lane(xr, 1))));
+            xr = f64x2.add(xr, t);
+            rho -= pi * F;
+            F *= grow;
+            if (traj != 0) {
+              const g = stepOffset + s + 1;
+              if (g % every == 0) v128.store(traj + <usize>(g / every) * frameBytes + (<usize>(i * 2) << 3), xr);
+            }
+            if (s + 1 >= steps || !(F * kappa + tau < rho)) break;
+            s++;
+          }
+          v128.store(xv, xr);
+          continue;
+        }
+        nAffine++;
         // x ← x + (D x + r); the ball around the new point shrinks by at most πF.
         affine(acc, D, r, xv, d, dp);
         for (let q: usize = 0; q < dpB; q += 16) v128.store(xv + q, f64x2.add(v128.load(xv + q), v128.load(acc + q)));
