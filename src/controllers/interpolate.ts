@@ -196,13 +196,16 @@ function rankedPlans(ctx: Ctx, count: number): Plan[] {
   }
   scored.sort((a, b) => b.w - a.w);
   const best = scored[0];
+  // Exact (split) pairs first whenever one separates at all: their layers are parallel in floating
+  // point, so no integrator can make ⟨a, x⟩ drift inside a stage (module comment, "Exactness").
+  const ranked = [...scored.filter((c) => c.pair.inU && Math.min(c.su, c.sv) >= MIN_SEPARATION), ...scored.filter((c) => !(c.pair.inU && Math.min(c.su, c.sv) >= MIN_SEPARATION))];
   if (!best || Math.min(best.su, best.sv) < MIN_SEPARATION) {
     const bu = scored.reduce((a, b) => (b.su > a.su ? b : a), scored[0]);
     if (!bu || bu.su < MIN_SEPARATION) throw tooClose(ctx, 'X', Xd, bu ? { a: bu.pair.u, score: bu.su, axis: -1 } : null);
     const bv = scored.reduce((a, b) => (b.sv > a.sv ? b : a), scored[0]);
     throw tooClose(ctx, 'Y', Yd, { a: bv.pair.v, score: bv.sv, axis: -1 });
   }
-  return scored.slice(0, count).filter((c) => Math.min(c.su, c.sv) >= MIN_SEPARATION).map(({ pair, su, sv }) => {
+  return ranked.slice(0, count).filter((c) => Math.min(c.su, c.sv) >= MIN_SEPARATION).map(({ pair, su, sv }) => {
     const { u, v, inU } = pair;
     const Z = new Float64Array(N * d);
     if (inU) {
@@ -239,8 +242,8 @@ function twoStage(ctx: Ctx, fallback?: string): Built {
   const orient = (pl: Plan, sgnU: number, sgnV: number): Plan => ({ ...pl, u: pl.u.map((x) => sgnU * x), v: pl.v.map((x) => sgnV * x) });
   const build = (plan: Plan) => {
     const P = Float64Array.from(Xd);
-    const s1 = shearStage(P, plan.Z, N, d, plan.u, p, tau, { freeze: plan.inU ?? undefined });
-    const s2 = shearStage(P, Yd, N, d, plan.v, p, tau, { freeze: plan.inU ? plan.inU.map((x) => 1 - x) : undefined });
+    const s1 = shearStage(P, plan.Z, N, d, plan.u, p, tau, { freeze: plan.inU ?? undefined, floatParallel: !!plan.inU });
+    const s2 = shearStage(P, Yd, N, d, plan.v, p, tau, { freeze: plan.inU ? plan.inU.map((x) => 1 - x) : undefined, floatParallel: !!plan.inU });
     // P now holds the exact solver's result: the stages track it bit for bit.
     let err = 0;
     for (let j = 0; j < N * d; j++) err = Math.max(err, Math.abs(P[j] - Yd[j]));

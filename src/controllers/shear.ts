@@ -43,6 +43,8 @@ import type { Layer } from '../types.js';
 
 /** Fraction of the neighbouring gap between a served point and the next threshold (see above). */
 export const THRESHOLD_FRACTION = 0.25;
+/** Smallest fraction of a gap between a threshold and a point when the stage is parallel in floating point. */
+export const PARALLEL_MARGIN = 1 / 256;
 
 export interface ShearStageOptions {
   /** Points with index not listed never move (default: all n points are active). */
@@ -59,6 +61,12 @@ export interface ShearStageOptions {
    * chooseSplitPair). What is left in those coordinates is round-off of earlier stages.
    */
   freeze?: Uint8Array;
+  /**
+   * The layers are parallel in floating point (a reads only frozen coordinates), so ⟨a, x⟩ is
+   * bit-for-bit constant and thresholds may come closer to served points (margin PARALLEL_MARGIN
+   * instead of THRESHOLD_FRACTION of the neighbouring gap).
+   */
+  floatParallel?: boolean;
 }
 
 export interface ShearStage {
@@ -89,30 +97,22 @@ export function shearStage(
   const H = options.scale && options.scale > 0 ? options.scale : range > 0 ? range : 1;
   let prev = options.t0 ?? -Infinity;
   let prevGap = options.gapBelowT0 ?? Infinity;
+  const theta = options.floatParallel ? PARALLEL_MARGIN : THRESHOLD_FRACTION;
   const layers: Layer[] = [];
   const D = new Float64Array(p * d);
   const sigma = new Float64Array(d), sigmaPrev = new Float64Array(d), Fc = new Float64Array(d);
+  const e = new Float64Array(d), tail = new Float64Array(d);
   const c = new Float64Array(p), t = new Float64Array(p);
   const scratch: Scratch = { rows: new Float64Array(0), f: new Float64Array(0) };
   for (let start = 0; start < na; start += p) {
     const m = Math.min(p, na - start);
-    // thresholds
+    // the batch, read at its current positions (s was computed before the stage; for rotated
+    // normals the tracked positions may have moved along a by round-off since)
     for (let r = 0; r < m; r++) {
-      // s was computed before the stage; for rotated normals the tracked positions may have
-      // moved along a by round-off since, so the batch is read at its current positions.
       const o = active[order[start + r]] * d;
       let acc = 0;
       for (let k = 0; k < d; k++) acc += a[k] * P[o + k];
       t[r] = acc;
-      const below = r === 0 ? prev : t[r - 1];
-      if (below === -Infinity) {
-        c[r] = t[r] - H;
-        prevGap = H;
-      } else {
-        const h = t[r] - below;
-        c[r] = below + THRESHOLD_FRACTION * Math.min(h, prevGap);
-        prevGap = h;
-      }
     }
     // remaining displacements, projected on a^⊥ (rule 1.7(1))
     for (let r = 0; r < m; r++) {
@@ -125,10 +125,30 @@ export function shearStage(
       for (let k = 0; k < d; k++) D[r * d + k] -= along * a[k];
       if (options.freeze) for (let k = 0; k < d; k++) if (options.freeze[k]) D[r * d + k] = 0;
     }
-    // slopes σ_r and weights w_r = (σ_r − σ_{r−1}) / τ
+    // thresholds c_r (least-slope rule, module comment), slopes σ_r, weights w_r = (σ_r − σ_{r−1}) / τ
     const W = new Float64Array(d * p), A = new Float64Array(p * d), b = new Float64Array(p);
     sigmaPrev.fill(0);
     for (let r = 0; r < m; r++) {
+      const below = r === 0 ? prev : t[r - 1];
+      if (below === -Infinity) {
+        c[r] = t[r] - H;
+        prevGap = H;
+      } else {
+        const h = t[r] - below;
+        // σ_r = σ_{r−1} + e/q with q = t_r − c_r, e = D_r − D_{r−1} − σ_{r−1} h (e = D_1 for r = 1)
+        let ee = 0, dot = 0;
+        for (let k = 0; k < d; k++) {
+          e[k] = r === 0 ? D[k] : D[r * d + k] - D[(r - 1) * d + k] - sigmaPrev[k] * h;
+          ee += e[k] * e[k];
+          dot += (tail[k] + 2 * sigmaPrev[k]) * e[k];
+        }
+        const qMax = h - theta * Math.min(h, prevGap), qMin = theta * h;
+        let lambda = ee > 0 ? -dot / (2 * ee) : 0;
+        lambda = Math.min(1 / qMin, Math.max(1 / qMax, lambda));
+        c[r] = t[r] - 1 / lambda;
+        if (!(c[r] > below && c[r] < t[r])) c[r] = below + theta * Math.min(h, prevGap);
+        prevGap = h;
+      }
       if (r === 0) {
         for (let k = 0; k < d; k++) sigma[k] = D[k] / (t[0] - c[0]);
       } else {
@@ -144,6 +164,7 @@ export function shearStage(
       sigmaPrev.set(sigma);
       b[r] = -c[r];
     }
+    for (let k = 0; k < d; k++) tail[k] += sigma[k];
     for (let l = 0; l < p; l++) A.set(a, l * d);
     layers.push({ duration: tau, W, A, b });
     // Positions after the layer, computed exactly as the flow engine's exact solver computes

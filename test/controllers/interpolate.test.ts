@@ -312,15 +312,17 @@ group('interpolate: property tests (fast-check)', () => {
             worstExact = Math.max(worstExact, e);
             expect(e, `${kind} N=${N} d=${d} p=${width}`).toBeLessThan(1e-9);
           }
-          if (runs % 8 === 1) {
-            // An independent integrator rounds differently in every layer; the construction
-            // amplifies that by ≈ (range/gap)² of the 1-D projections (interpolate.ts). Measured
-            // worst: ≤ 2e-7 for every kind but one draw with a very small gap (1.4e-4, d = 2,
-            // p = 1); the issue's 1e-6 is not met there — the bound below is what we achieve.
+          if (runs % 2 === 1) {
+            // An independent integrator rounds every layer differently; stage 2 amplifies the
+            // difference stage 1 leaves in ⟨v, z⟩ by its slope. Exact (split) direction pairs and
+            // the least-slope thresholds (shear.ts) keep that within 1e-6 for every kind: measured
+            // over all 520 draws 5.3e-7 worst (A2a, offset N = 3, d = 10: rotated directions
+            // are forced there), ≤ 1.8e-7 for §A1 (collinear N = 166 whose inputs have a relative
+            // gap of 6e-8 along every direction).
             viaAdaptive++;
             const e = relErr(adaptiveFlow(controlsToJSON(c), X, N, d), X, Y);
             adaptiveByKind.set(kind, Math.max(adaptiveByKind.get(kind) ?? 0, e));
-            expect(e, `adaptive ${kind} N=${N} d=${d} p=${width}`).toBeLessThan(1e-3);
+            expect(e, `adaptive ${kind} N=${N} d=${d} p=${width}`).toBeLessThan(1e-6);
           }
         },
       ),
