@@ -1,31 +1,43 @@
 // One step of the pure-attention hardmax dynamics (seed 002, eq. 4.1a–b; Alcalde, Fantuzzi,
-// Zuazua, arXiv 2407.01602):
+// Zuazua, arXiv 2407.01602), computed on atoms:
 //   S_il = ⟨A z_i, z_l⟩,   C_i = { l : S_il ≥ m_i − tol·max(1, |m_i|) },  m_i = max_l S_il,
 //   z_i ← z_i + c·(mean_{l∈C_i} z_l − z_i),   c = α/(1+α)      (all tokens simultaneously)
-// A is symmetric (the TS side symmetrises it exactly), so S_il = S_li in exact arithmetic; we
-// make that exact in floating point too by one canonical definition used by every path here
-// and by the TypeScript twin (src/kernels/hardmax.ts):
-//   w_a = A z_a  (w_ak = Σ_j A_kj z_aj, j ascending),
-//   S_il = dot(w_a, z_b) with a = min(i,l), b = max(i,l),
-//   dot(w, z) = (Σ_{k even} w_k z_k + Σ_{k odd, k<d−d%2} w_k z_k) + [d odd] w_{d−1} z_{d−1}
-// (the two partial sums are the two lanes of an f64x2 accumulator). The mean sums the members
-// of C_i in ascending index order, then divides by |C_i|.
 //
-// Three ways to find the argmax sets, all giving bit-identical C_i (tests check it):
-//   mode 0 "brute-force": every row scanned, O(n² d).
+// Canonical scores (mirrored by src/kernels/hardmax.ts): A = GᵀG, G = L̃ᵀ the transposed
+// Cholesky factor (TS side); u_a = G z_a (sequential sums over j) and
+//   S_il = dot(u_i, u_l),  dot = (Σ_{k even} u_ik u_lk + Σ_{k odd, k<d−d%2}) + [d odd] last term
+// (the two partial sums are the lanes of an f64x2 accumulator). Products commute, so S_il = S_li
+// bit for bit and S depends only on the two tokens' coordinates.
+//
+// Atoms: tokens with bit-identical coordinates have the same scores against everyone, hence the
+// same C_i, the same mean and the same new coordinates — they are simulated once. The TS side
+// (src/attention/atoms.ts) keeps m atoms ordered by their smallest token: za (m×d), mult[a]
+// members perm[off[a]..off[a+1]) ascending, atomOf[token]. The argmax sets are found among
+// atoms (C_a = atoms whose score reaches the threshold), then
+//   mean_{l∈C_i} z_l = (Σ over the tokens of C_i in ascending token index) / |C_i|,
+// the same sum in the same order as brute force over tokens, so the result is bit-identical:
+//   all atoms of C_a single tokens → atom order is token order;  one atom b → z_b added mult[b]
+//   times;  otherwise a k-way merge of the member lists (or a scan of atomOf when cheaper).
+//
+// Three ways to find the argmax sets among the m atoms, all giving bit-identical C_a:
+//   mode 0 "brute-force": every row scanned, O(m² d).
 //   mode 1 "symmetric":  each unordered pair scored once (half the multiply–adds), 2×2 register
 //                        blocks; every row keeps the few candidates within its running threshold
 //                        (at most LIST_CAP; a row that overflows is rescanned by brute force).
-//   mode 2 "hull" (d = 2): only points near the boundary of the convex hull of the tokens can
-//                        be within the tie tolerance of a maximum of a linear functional:
-//                        a point p inside a convex polygon P with ⟨a, p⟩ ≥ max_P⟨a,·⟩ − Δ lies
-//                        within Δ/|a| of ∂P. With a rigorous bound ε on the rounding error of
-//                        the scores, every point that brute force could put in C_i lies within
-//                        δ_i = (τ_i + 2ε)/|A z_i| of ∂P, so scanning the band B of points within
-//                        η ≥ δ_i of ∂P (hull vertices, collinear points on edges, duplicates) finds
-//                        the same maximum and the same C_i. Rows with δ_i > η fall back to a scan.
-//                        Cost O(n log n + n h + n |B|) per step instead of O(n²).
-// Outputs per token: leader[i] = 1 when C_i = {i}; first[i] = min C_i; count[i] = |C_i|.
+//   mode 2 "hull" (d = 2): in u-space the scores are Euclidean inner products ⟨u_i, u_l⟩, a
+//                        linear functional of u_l. A point p of a convex polygon P with
+//                        ⟨a, p⟩ ≥ max_P⟨a,·⟩ − Δ lies within Δ/|a| of ∂P. With a bound ε on the
+//                        rounding of a computed score, every atom that brute force could put in
+//                        C_i lies within δ_i = (τ_i + 2ε)/|u_i| of ∂conv(u), so scanning the band B
+//                        of points within η ≥ δ_i of the boundary (hull vertices, points on edges)
+//                        finds the same maximum and the same C_i. Rows with δ_i > η are scanned.
+//                        Cost O(m log m + m h + m |B|) per step instead of O(m²).
+//
+// Leader groups (second pass): atom a is flagged when a = min C_a and every b ∈ C_a has
+// C_b = C_a (checked as |C_b| = |C_a| and S_bx ≥ thr_b for all x ∈ C_a): the group attends to
+// itself and nothing else. |C_a| = 1 is a strict leader (C_i = {i}, eq. 4.1, D2.1 of
+// ALGORITHMS.md); larger groups are tokens within the tie tolerance of each other.
+// Outputs per atom: leader[a] ∈ {0, 1}; first[a] = min C_i (a token); count[a] = |C_i| (tokens).
 import { checkRange } from './lib/memory';
 
 // @ts-ignore: decorator
@@ -34,17 +46,18 @@ import { checkRange } from './lib/memory';
 @inline const U: f64 = 1.1102230246251565e-16; // 2^−53
 
 // ---- scratch layout (bytes), shared by all modes -------------------------------------------
-//   w      n·d f64     A z_i
-//   zn     n·d f64     new tokens
-//   rmax   n f64       running row maxima         (mode 1)
-//   rthr   n f64       running row thresholds     (mode 1)
-//   lsc    n·CAP f64   candidate scores           (mode 1)
-//   row    n f64       one row of scores          (brute rows; band scores in mode 2)
-//   lidx   n·CAP i32   candidate indices          (mode 1)
-//   lcnt   n i32       candidate counts, −1 = overflow
-//   ord    n i32, tmp n i32, hull (2n+2) i32, band n i32, mask n i32
-export function hardmaxScratchBytes(n: i32, d: i32): i32 {
-  return 8 * (2 * n * d + 3 * n + n * LIST_CAP) + 4 * (n * LIST_CAP + 6 * n + 2) + 64;
+//   u      m·d f64     G z_a
+//   zn     m·d f64     new atom coordinates
+//   rmax   m f64       running row maxima         (mode 1)
+//   rthr   m f64       row thresholds (final: m_a − tol·max(1,|m_a|))
+//   lsc    m·CAP f64   candidate scores           (mode 1)
+//   row    m f64       one row of scores          (brute rows; band scores in mode 2)
+//   lidx   m·CAP i32   candidate indices          (mode 1)
+//   lcnt   m i32       candidate counts, −1 = overflow
+//   ord m, tmp m, hull 2m+2, band m, mask m, cntA m, firstA m, heads m, mark m (i32)
+//   seq    n i32       atoms of C_i's tokens in token order (mean of interleaved atoms)
+export function hardmaxScratchBytes(m: i32, d: i32, n: i32): i32 {
+  return 8 * (2 * m * d + 3 * m + m * LIST_CAP) + 4 * (m * LIST_CAP + 10 * m + 2 + n) + 64;
 }
 
 @inline
@@ -63,6 +76,7 @@ function dotCanon(w: usize, z: usize, d: i32): f64 {
   return s;
 }
 
+/** S_il = dot(u_i, u_l) (symmetric: the orientation min/max is kept only for a fixed memory order). */
 @inline
 function score(w: usize, z: usize, d: i32, i: i32, l: i32): f64 {
   const a = min(i, l), b = max(i, l);
@@ -75,7 +89,7 @@ function threshold(m: f64, tol: f64): f64 {
   return m - tol * max(1.0, abs(m));
 }
 
-/** w_a = A z_a for every token (sequential sums over j). */
+/** w_a = G z_a for every atom (sequential sums over j). */
 function computeW(z: usize, n: i32, d: i32, A: usize, w: usize): void {
   for (let a = 0; a < n; a++) {
     const za = z + (<usize>(a * d) << 3);
@@ -89,48 +103,121 @@ function computeW(z: usize, n: i32, d: i32, A: usize, w: usize): void {
   }
 }
 
-/** Writes C_i's consequences: new token, leader flag, first member, count. `mask` holds the
- *  members in ascending order. */
-@inline
-function finishRow(
-  i: i32, mask: usize, cnt: i32, z: usize, zn: usize, d: i32, c: f64,
-  leader: usize, first: usize, count: usize,
-): void {
-  const rb = <usize>d << 3;
-  const zi = z + <usize>i * rb;
-  const zni = zn + <usize>i * rb;
-  const inv = <f64>cnt;
-  for (let k = 0; k < d; k++) {
-    const o = <usize>k << 3;
-    let s = 0.0;
-    for (let q = 0; q < cnt; q++) s = s + load<f64>(z + <usize>load<i32>(mask + (<usize>q << 2)) * rb + o);
-    const mean = s / inv;
-    const x = load<f64>(zi + o);
-    store<f64>(zni + o, x + c * (mean - x));
-  }
-  const m0 = load<i32>(mask);
-  store<i32>(leader + (<usize>i << 2), cnt == 1 && m0 == i ? 1 : 0);
-  store<i32>(first + (<usize>i << 2), m0);
-  store<i32>(count + (<usize>i << 2), cnt);
-}
-
-/** Brute-force row: scores of row i against every token → C_i in `mask`; returns |C_i|. */
-function bruteRow(i: i32, z: usize, w: usize, n: i32, d: i32, tol: f64, row: usize, mask: usize): i32 {
-  let m = -Infinity;
-  for (let l = 0; l < n; l++) {
-    const s = score(w, z, d, i, l);
+/** Brute-force row: scores of atom i against every atom → C_i in `mask`, thr_i in rthr; returns |C_i| (atoms). */
+function bruteRow(i: i32, u: usize, m: i32, d: i32, tol: f64, row: usize, rthr: usize, mask: usize): i32 {
+  let mx = -Infinity;
+  for (let l = 0; l < m; l++) {
+    const s = score(u, u, d, i, l);
     store<f64>(row + (<usize>l << 3), s);
-    if (s > m) m = s;
+    if (s > mx) mx = s;
   }
-  const thr = threshold(m, tol);
+  const thr = threshold(mx, tol);
+  store<f64>(rthr + (<usize>i << 3), thr);
   let cnt = 0;
-  for (let l = 0; l < n; l++) {
+  for (let l = 0; l < m; l++) {
     if (load<f64>(row + (<usize>l << 3)) >= thr) {
       store<i32>(mask + (<usize>cnt << 2), l);
       cnt++;
     }
   }
   return cnt;
+}
+
+// Atom bookkeeping of the current call (module globals: kernels do not allocate).
+let L_za: usize = 0, L_zn: usize = 0, L_d: i32 = 0, L_c: f64 = 0, L_n: i32 = 0;
+let L_mult: usize = 0, L_perm: usize = 0, L_off: usize = 0, L_atomOf: usize = 0;
+let L_first: usize = 0, L_count: usize = 0, L_cntA: usize = 0, L_firstA: usize = 0;
+let L_heads: usize = 0, L_mark: usize = 0, L_seq: usize = 0;
+
+@inline
+function ldi(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+/**
+ * Atom a's new coordinates and outputs from C_a (k atoms, ascending, in `mask`): the mean
+ * visits the tokens of C_i in ascending token index (see the header).
+ */
+function finishRow(a: i32, mask: usize, k: i32): void {
+  const d = L_d;
+  const rb = <usize>d << 3;
+  let cnt = 0;
+  let single = true;
+  for (let q = 0; q < k; q++) {
+    const mq = ldi(L_mult, ldi(mask, q));
+    cnt += mq;
+    if (mq != 1) single = false;
+  }
+  // Sequence source: `mask` itself (single-token atoms), one atom repeated, or `seq`.
+  let src = mask;
+  let rep = 0;
+  if (!single) {
+    if (k == 1) rep = ldi(mask, 0);
+    else {
+      src = L_seq;
+      if (<i64>cnt * <i64>k <= <i64>(2 * L_n)) {
+        // k-way merge of the member lists by token index
+        for (let q = 0; q < k; q++) store<i32>(L_heads + (<usize>q << 2), ldi(L_off, ldi(mask, q)));
+        for (let t = 0; t < cnt; t++) {
+          let best = -1, bt = 0x7fffffff;
+          for (let q = 0; q < k; q++) {
+            const b = ldi(mask, q);
+            const h = ldi(L_heads, q);
+            if (h < ldi(L_off, b + 1)) {
+              const tok = ldi(L_perm, h);
+              if (tok < bt) { bt = tok; best = q; }
+            }
+          }
+          store<i32>(L_heads + (<usize>best << 2), ldi(L_heads, best) + 1);
+          store<i32>(src + (<usize>t << 2), ldi(mask, best));
+        }
+      } else {
+        // scan of all tokens, keeping those whose atom is in C_a
+        const stamp = a + 1;
+        for (let q = 0; q < k; q++) store<i32>(L_mark + (<usize>ldi(mask, q) << 2), stamp);
+        let t = 0;
+        for (let l = 0; l < L_n; l++) {
+          const b = ldi(L_atomOf, l);
+          if (ldi(L_mark, b) == stamp) { store<i32>(src + (<usize>t << 2), b); t++; }
+        }
+      }
+    }
+  }
+  const inv = <f64>cnt;
+  const za = L_za, zi = za + <usize>a * rb, zni = L_zn + <usize>a * rb;
+  const cv = f64x2.splat(L_c), iv = f64x2.splat(inv);
+  let kk = 0;
+  for (; kk + 1 < d; kk += 2) {
+    const o = <usize>kk << 3;
+    let s = f64x2.splat(0.0);
+    if (!single && k == 1) {
+      const v = v128.load(za + <usize>rep * rb + o);
+      for (let t = 0; t < cnt; t++) s = f64x2.add(s, v);
+    } else {
+      for (let t = 0; t < cnt; t++) s = f64x2.add(s, v128.load(za + <usize>ldi(src, t) * rb + o));
+    }
+    const mean = f64x2.div(s, iv);
+    const x = v128.load(zi + o);
+    v128.store(zni + o, f64x2.add(x, f64x2.mul(cv, f64x2.sub(mean, x))));
+  }
+  if (kk < d) {
+    const o = <usize>kk << 3;
+    let s = 0.0;
+    if (!single && k == 1) {
+      const v = load<f64>(za + <usize>rep * rb + o);
+      for (let t = 0; t < cnt; t++) s = s + v;
+    } else {
+      for (let t = 0; t < cnt; t++) s = s + load<f64>(za + <usize>ldi(src, t) * rb + o);
+    }
+    const mean = s / inv;
+    const x = load<f64>(zi + o);
+    store<f64>(zni + o, x + L_c * (mean - x));
+  }
+  const m0 = ldi(mask, 0);
+  store<i32>(L_first + (<usize>a << 2), ldi(L_perm, ldi(L_off, m0)));
+  store<i32>(L_count + (<usize>a << 2), cnt);
+  store<i32>(L_cntA + (<usize>a << 2), k);
+  store<i32>(L_firstA + (<usize>a << 2), m0);
 }
 
 // ---- mode 1: symmetric pairs with per-row candidate lists ---------------------------------
@@ -323,83 +410,122 @@ function monotoneChain(z: usize, n: i32, sorted: usize, hull: usize): i32 {
 }
 
 export function hardmaxStep(
-  z: usize, n: i32, d: i32, A: usize, c: f64, tol: f64, mode: i32, update: i32,
+  za: usize, m: i32, d: i32, G: usize, c: f64, tol: f64, mode: i32, update: i32,
+  n: i32, mult: usize, perm: usize, off: usize, atomOf: usize,
   leader: usize, first: usize, count: usize, scratch: usize,
 ): i32 {
-  const nd = <usize>(n * d) << 3;
-  checkRange(z, nd);
-  checkRange(A, <usize>(d * d) << 3);
-  checkRange(leader, <usize>n << 2);
-  checkRange(first, <usize>n << 2);
-  checkRange(count, <usize>n << 2);
-  checkRange(scratch, <usize>hardmaxScratchBytes(n, d));
+  const md = <usize>(m * d) << 3;
+  checkRange(za, md);
+  checkRange(G, <usize>(d * d) << 3);
+  checkRange(mult, <usize>m << 2);
+  checkRange(perm, <usize>n << 2);
+  checkRange(off, <usize>(m + 1) << 2);
+  checkRange(atomOf, <usize>n << 2);
+  checkRange(leader, <usize>m << 2);
+  checkRange(first, <usize>m << 2);
+  checkRange(count, <usize>m << 2);
+  checkRange(scratch, <usize>hardmaxScratchBytes(m, d, n));
   assert(mode != 2 || d == 2, 'hull mode needs d = 2');
-  const w = scratch;
-  const zn = w + nd;
-  const rmax = zn + nd;
-  const rthr = rmax + (<usize>n << 3);
-  const row = rthr + (<usize>n << 3);
-  const lsc = row + (<usize>n << 3);
-  const lidx = lsc + (<usize>(n * LIST_CAP) << 3);
-  const lcnt = lidx + (<usize>(n * LIST_CAP) << 2);
-  const ord = lcnt + (<usize>n << 2);
-  const tmp = ord + (<usize>n << 2);
-  const hull = tmp + (<usize>n << 2);
-  const band = hull + (<usize>(2 * n + 2) << 2);
-  const mask = band + (<usize>n << 2);
-  computeW(z, n, d, A, w);
+  assert(m >= 1 && m <= n, 'need 1 ≤ m ≤ n atoms');
+  const u = scratch;
+  const zn = u + md;
+  const rmax = zn + md;
+  const rthr = rmax + (<usize>m << 3);
+  const row = rthr + (<usize>m << 3);
+  const lsc = row + (<usize>m << 3);
+  const lidx = lsc + (<usize>(m * LIST_CAP) << 3);
+  const lcnt = lidx + (<usize>(m * LIST_CAP) << 2);
+  const ord = lcnt + (<usize>m << 2);
+  const tmp = ord + (<usize>m << 2);
+  const hull = tmp + (<usize>m << 2);
+  const band = hull + (<usize>(2 * m + 2) << 2);
+  const mask = band + (<usize>m << 2);
+  L_za = za; L_zn = zn; L_d = d; L_c = c; L_n = n;
+  L_mult = mult; L_perm = perm; L_off = off; L_atomOf = atomOf;
+  L_first = first; L_count = count;
+  L_cntA = mask + (<usize>m << 2);
+  L_firstA = L_cntA + (<usize>m << 2);
+  L_heads = L_firstA + (<usize>m << 2);
+  L_mark = L_heads + (<usize>m << 2);
+  L_seq = L_mark + (<usize>m << 2);
+  memory.fill(L_mark, 0, <usize>m << 2);
+  computeW(za, m, d, G, u);
   let fallbacks = 0;
   if (mode == 1) {
-    symmetricPass(z, w, n, d, tol, rmax, rthr, lsc, lidx, lcnt);
-    for (let i = 0; i < n; i++) {
+    symmetricPass(u, u, m, d, tol, rmax, rthr, lsc, lidx, lcnt);
+    for (let i = 0; i < m; i++) {
       let cnt = listToMask(i, rthr, lsc, lidx, lcnt, mask);
       if (cnt < 0) {
-        cnt = bruteRow(i, z, w, n, d, tol, row, mask);
+        cnt = bruteRow(i, u, m, d, tol, row, rthr, mask);
         fallbacks++;
       }
-      finishRow(i, mask, cnt, z, zn, d, c, leader, first, count);
+      finishRow(i, mask, cnt);
     }
   } else if (mode == 2) {
-    fallbacks = hullStep(z, w, n, A, c, tol, zn, row, ord, tmp, hull, band, mask, leader, first, count);
+    fallbacks = hullStep(u, m, tol, rthr, row, ord, tmp, hull, band, mask);
   } else {
-    for (let i = 0; i < n; i++) {
-      const cnt = bruteRow(i, z, w, n, d, tol, row, mask);
-      finishRow(i, mask, cnt, z, zn, d, c, leader, first, count);
-    }
+    for (let i = 0; i < m; i++) finishRow(i, mask, bruteRow(i, u, m, d, tol, row, rthr, mask));
   }
-  if (update) memory.copy(z, zn, nd);
+  leaderPass(u, m, d, tol, row, rthr, mask, leader);
+  if (update) memory.copy(za, zn, md);
   return fallbacks;
 }
 
+/**
+ * leader[a] = 1 when a = min C_a and C_b = C_a for every b ∈ C_a. Only rows with a = min C_a
+ * and |C_a| > 1 are rescanned (groups of atoms tied within the tolerance), once per group.
+ */
+function leaderPass(u: usize, m: i32, d: i32, tol: f64, row: usize, rthr: usize, mask: usize, leader: usize): void {
+  for (let a = 0; a < m; a++) {
+    let flag = 0;
+    if (ldi(L_firstA, a) == a) {
+      const g = ldi(L_cntA, a);
+      if (g == 1) flag = 1;
+      else {
+        const k = bruteRow(a, u, m, d, tol, row, rthr, mask);
+        flag = k == g ? 1 : 0;
+        for (let q = 0; q < k && flag; q++) {
+          const b = ldi(mask, q);
+          if (b == a) continue;
+          if (ldi(L_cntA, b) != g || ldi(L_firstA, b) != a) { flag = 0; break; }
+          const tb = load<f64>(rthr + (<usize>b << 3));
+          for (let r = 0; r < k; r++) {
+            if (!(score(u, u, d, b, ldi(mask, r)) >= tb)) { flag = 0; break; }
+          }
+        }
+      }
+    }
+    store<i32>(leader + (<usize>a << 2), flag);
+  }
+}
+
 function hullStep(
-  z: usize, w: usize, n: i32, A: usize, c: f64, tol: f64, zn: usize, row: usize,
+  u: usize, m: i32, tol: f64, rthr: usize, row: usize,
   ord: usize, tmp: usize, hull: usize, band: usize, mask: usize,
-  leader: usize, first: usize, count: usize,
 ): i32 {
-  // Scale of the problem: R = max |coordinate|, Aabs = Σ|A_kj|.
+  // Scale: R = max |u coordinate|. A computed score dot(u_i, u_l) = fl(fl(x0 y0) + fl(x1 y1))
+  // is within γ₂(|x0 y0| + |x1 y1|) ≤ 4.0000001·u·R² of ⟨u_i, u_l⟩; ε doubles that.
   let R = 0.0;
-  for (let t = 0; t < 2 * n; t++) R = max(R, abs(load<f64>(z + (<usize>t << 3))));
-  const Aabs = abs(load<f64>(A)) + abs(load<f64>(A, 8)) + abs(load<f64>(A, 16)) + abs(load<f64>(A, 24));
-  // Rounding bound of a canonical score against ⟨A z_i, z_l⟩ (d = 2: ≤ 8u·Aabs·R², doubled).
-  const eps = 16.0 * U * Aabs * R * R;
+  for (let t = 0; t < 2 * m; t++) R = max(R, abs(load<f64>(u + (<usize>t << 3))));
+  const eps = 8.0 * U * R * R;
   // Band half-width: generous enough for typical rows, small enough to hold few points.
   const eta = 1e-9 * R;
-  for (let t = 0; t < n; t++) store<i32>(ord + (<usize>t << 2), t);
-  const sorted = sortXY(z, n, ord, tmp);
-  let h = n >= 3 ? monotoneChain(z, n, sorted, hull) : 0;
+  for (let t = 0; t < m; t++) store<i32>(ord + (<usize>t << 2), t);
+  const sorted = sortXY(u, m, ord, tmp);
+  let h = m >= 3 ? monotoneChain(u, m, sorted, hull) : 0;
   // Band: points within eta (plus the rounding slack of the test) of an edge line, or outside.
   let nb = 0;
   if (h < 3) {
-    for (let l = 0; l < n; l++) { store<i32>(band + (<usize>nb << 2), l); nb++; }
+    for (let l = 0; l < m; l++) { store<i32>(band + (<usize>nb << 2), l); nb++; }
   } else {
-    for (let l = 0; l < n; l++) {
-      const px = load<f64>(z + (<usize>l << 4)), py = load<f64>(z + (<usize>l << 4), 8);
+    for (let l = 0; l < m; l++) {
+      const px = load<f64>(u + (<usize>l << 4)), py = load<f64>(u + (<usize>l << 4), 8);
       let near = false;
       for (let e = 0; e < h; e++) {
         const a = load<i32>(hull + (<usize>e << 2));
         const b = load<i32>(hull + (<usize>(e + 1 == h ? 0 : e + 1) << 2));
-        const ax = load<f64>(z + (<usize>a << 4)), ay = load<f64>(z + (<usize>a << 4), 8);
-        const ex = load<f64>(z + (<usize>b << 4)) - ax, ey = load<f64>(z + (<usize>b << 4), 8) - ay;
+        const ax = load<f64>(u + (<usize>a << 4)), ay = load<f64>(u + (<usize>a << 4), 8);
+        const ex = load<f64>(u + (<usize>b << 4)) - ax, ey = load<f64>(u + (<usize>b << 4), 8) - ay;
         const len = sqrt(ex * ex + ey * ey);
         const cr = ex * (py - ay) - ey * (px - ax); // = len · (inward distance of p)
         const slack = 32.0 * U * R * (len + 2.0 * R);
@@ -409,20 +535,22 @@ function hullStep(
     }
   }
   let fallbacks = 0;
-  const tauMax = tol * max(1.0, Aabs * R * R + eps);
-  for (let i = 0; i < n; i++) {
-    const w0 = load<f64>(w + (<usize>i << 4)), w1 = load<f64>(w + (<usize>i << 4), 8);
-    // |A z_i| is at least |w_i| minus its rounding error (≤ 4u·Aabs·R).
-    const aLow = sqrt(w0 * w0 + w1 * w1) * (1.0 - 4.0 * U) - 4.0 * U * Aabs * R;
+  // |m_i| ≤ 2R²(1 + 2u): the largest tie allowance any row can have.
+  const tauMax = tol * max(1.0, 2.0 * R * R + eps);
+  for (let i = 0; i < m; i++) {
+    const w0 = load<f64>(u + (<usize>i << 4)), w1 = load<f64>(u + (<usize>i << 4), 8);
+    // |u_i| from below (the computed norm is within a few ulps).
+    const aLow = sqrt(w0 * w0 + w1 * w1) * (1.0 - 4.0 * U);
     let cnt = 0;
     if (h >= 3 && aLow > 0.0 && (tauMax + 2.0 * eps) <= eta * aLow) {
-      let m = -Infinity;
+      let mx = -Infinity;
       for (let q = 0; q < nb; q++) {
-        const s = score(w, z, 2, i, load<i32>(band + (<usize>q << 2)));
+        const s = score(u, u, 2, i, load<i32>(band + (<usize>q << 2)));
         store<f64>(row + (<usize>q << 3), s);
-        if (s > m) m = s;
+        if (s > mx) mx = s;
       }
-      const thr = threshold(m, tol);
+      const thr = threshold(mx, tol);
+      store<f64>(rthr + (<usize>i << 3), thr);
       for (let q = 0; q < nb; q++) {
         if (load<f64>(row + (<usize>q << 3)) >= thr) {
           store<i32>(mask + (<usize>cnt << 2), load<i32>(band + (<usize>q << 2)));
@@ -430,10 +558,10 @@ function hullStep(
         }
       }
     } else {
-      cnt = bruteRow(i, z, w, n, 2, tol, row, mask);
+      cnt = bruteRow(i, u, m, 2, tol, row, rthr, mask);
       fallbacks++;
     }
-    finishRow(i, mask, cnt, z, zn, 2, c, leader, first, count);
+    finishRow(i, mask, cnt);
   }
   return fallbacks;
 }

@@ -33,7 +33,7 @@ export {
   type UniformTransport,
   type MeasureTransport,
 } from './controllers/transport.js';
-export { hardmaxDynamics, type HardmaxOptions, type HardmaxResult, type HardmaxAlgorithm, type AttentionCluster } from './attention/hardmax.js';
+export { hardmaxDynamics, hardmaxDynamicsAsync, type HardmaxOptions, type HardmaxResult, type HardmaxAlgorithm, type AttentionCluster } from './attention/hardmax.js';
 export { softmaxDynamics, type SoftmaxOptions, type SoftmaxResult, type SoftmaxAlgorithm } from './attention/softmax.js';
 export { sphereDynamics, countClusters, type SphereOptions, type SphereResult, type SphereAlgorithm } from './attention/sphere.js';
 export { checkEquilibrium, type EquilibriumReport } from './attention/equilibrium.js';

@@ -8,26 +8,39 @@
  * (= (z_i + α·mean)/(1+α), written as the anchors' hardmax-numpy writes it). Ties are kept: every
  * maximiser is in C_i and they are averaged. Floating-point ties use a relative tolerance:
  * l ∈ C_i when S_il ≥ m_i − tieTolerance·max(1, |m_i|), m_i = max_l S_il (default 1e-12, the
- * anchors' value; 0 means exact equality of the computed scores).
- * A token is a **leader** at step k when C_i(k) = {i}; leaders never move (D2 of ALGORITHMS.md).
+ * anchors' value; 0 means exact equality of the computed scores). The scores are computed as
+ * S_il = ⟨G z_i, G z_l⟩ with A = GᵀG (Cholesky, once), so S_il = S_li exactly and a score
+ * depends only on the two tokens' coordinates (src/kernels/hardmax.ts).
  *
- * Speed: the argmax sets cost O(n² d) by brute force. In WASM, d = 2 uses the convex hull of the
- * tokens (only points within a rounding-aware band around the hull boundary can be maximisers),
- * other d score each unordered pair once. Every path yields the same C_i as brute force, bit for
- * bit (assembly/hardmax.ts explains why; test/attention/hardmax.test.ts checks it).
+ * Leaders. A token i with C_i = {i} never moves (D2.1 of ALGORITHMS.md). Followers converge to
+ * their leader geometrically and, in floating point, end up within the tie tolerance of it or
+ * on it bit for bit; C_i = {i} then fails although nothing moves any more. So a leader here is a
+ * group: i leads when i = min C_i and every l ∈ C_i has C_l = C_i (the group attends to itself
+ * only); the group is represented by its smallest index, and a strict leader is a group of one.
+ *
+ * Speed: coincident tokens (bit-identical coordinates) are merged into atoms with multiplicities
+ * (src/attention/atoms.ts; every member has the same C_i, so an atom moves as one token and the
+ * mean counts every member), so after the tokens collapse a step costs O(atoms²) instead of
+ * O(n²). Among atoms, WASM finds the argmax sets by brute force, by scoring each unordered pair
+ * once ('symmetric'), or for d = 2 from the convex hull of the points G z ('hull': only points
+ * within a rounding-aware band around the hull boundary can maximise a linear functional).
+ * Every path yields the tokens of brute force over tokens, bit for bit (assembly/hardmax.ts
+ * explains why; test/attention/hardmax.test.ts checks it on random and adversarial data).
  */
 import { InvalidArgumentError } from '../errors.js';
-import { hardmaxStepJS } from '../kernels/hardmax.js';
+import { choleskyFactorT, hardmaxAtomStepJS } from '../kernels/hardmax.js';
 import { wasmRuntime, type WasmRuntime } from '../runtime/loader.js';
 import type { PointCloud, PointsLike } from '../types.js';
 import { asCloud, checkCount, checkOneOf, checkPositive } from '../validate.js';
 import { withArena } from '../flow/flow.js';
+import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import { asSPD, type MatrixLike } from './matrix.js';
+import { Atoms, coincidenceTargets } from './atoms.js';
 
 export type HardmaxAlgorithm = 'auto' | 'brute-force' | 'symmetric' | 'hull';
 const ALGORITHMS: readonly HardmaxAlgorithm[] = ['auto', 'brute-force', 'symmetric', 'hull'];
 
-export interface HardmaxOptions {
+export interface HardmaxOptions extends ProgressOptions {
   /** d×d symmetric positive definite (number[][] or flat row-major); default the identity. */
   A?: MatrixLike;
   /** Step weight α > 0 (default 0.5, as in the paper's notebook). */
@@ -40,8 +53,16 @@ export interface HardmaxOptions {
   record?: boolean;
   /** Distance below which final tokens share a cluster, relative to max(1, max|z|) (default 1e-6). */
   clusterTolerance?: number;
-  /** How to find the argmax sets (default 'auto': 'hull' for d = 2, else 'symmetric'). All agree exactly. */
+  /**
+   * How to find the argmax sets (default 'auto': 'hull' for d = 2 with ≥ 32 atoms, else
+   * 'symmetric'). All agree exactly; the TS backend always scans (brute force over atoms).
+   */
   algorithm?: HardmaxAlgorithm;
+  /**
+   * Simulate tokens with bit-identical coordinates once, as one atom with a multiplicity
+   * (default true; results are identical either way, false only costs time).
+   */
+  mergeCoincident?: boolean;
 }
 
 export interface AttentionCluster {
@@ -56,14 +77,24 @@ export interface HardmaxResult {
   tokens: PointCloud;
   /** Tokens after each step: trajectory[k] after k steps (k = 0..steps); empty when record = false. */
   trajectory: PointCloud[];
-  /** leaders[k]: indices i with C_i = {i} in the configuration after k steps (k = 0..steps). */
+  /**
+   * leaders[k] (k = 0..steps), ascending: in the configuration after k steps, the smallest index
+   * of every leader group — i with i = min C_i and C_l = C_i for all l ∈ C_i. A strict leader
+   * (C_i = {i}) is a group of one; followers that reached their leader (bit for bit, or within
+   * the tie tolerance) join its group instead of deposing it.
+   */
   leaders: number[][];
-  /** The first k from which the leader set no longer changed (≤ steps). */
+  /**
+   * The step after which the leader set no longer changed: the smallest k with
+   * leaders[k] = leaders[k+1] = … = leaders[steps] (so 0 when it never changed, ≤ steps).
+   */
   stableFrom: number;
   /** Final tokens grouped by coincidence (clusterTolerance). */
   clusters: AttentionCluster[];
   /** attention[i] = min C_i at the final configuration (whom token i follows). */
   attention: Int32Array;
+  /** Number of distinct token positions (bit for bit) after the last step. */
+  atoms: number;
   /** The matrix used (symmetrised), α and the tie tolerance, for checkEquilibrium. */
   A: Float64Array;
   alpha: number;
@@ -73,12 +104,41 @@ export interface HardmaxResult {
 }
 
 interface HardmaxKernels {
-  hardmaxStep(z: number, n: number, d: number, A: number, c: number, tol: number, mode: number, update: number, leader: number, first: number, count: number, scratch: number): number;
-  hardmaxScratchBytes(n: number, d: number): number;
+  hardmaxStep(
+    za: number, m: number, d: number, G: number, c: number, tol: number, mode: number, update: number,
+    n: number, mult: number, perm: number, off: number, atomOf: number,
+    leader: number, first: number, count: number, scratch: number,
+  ): number;
+  hardmaxScratchBytes(m: number, d: number, n: number): number;
 }
 
 /** Runs eq. 4.1 for `steps` steps from Z (n tokens in R^d). */
 export function hardmaxDynamics(Z: PointsLike, options: HardmaxOptions = {}): HardmaxResult {
+  return runSync(hardmaxSteps(planHardmax(Z, options, 'hardmaxDynamics')), options, 'hardmaxDynamics');
+}
+
+/** Like hardmaxDynamics, but yields to the event loop between steps (progress bars, AbortSignal.timeout, UI). */
+export function hardmaxDynamicsAsync(Z: PointsLike, options: HardmaxOptions = {}): Promise<HardmaxResult> {
+  return runAsync(hardmaxSteps(planHardmax(Z, options, 'hardmaxDynamicsAsync')), options, 'hardmaxDynamicsAsync');
+}
+
+interface HardmaxPlan {
+  cloud: PointCloud;
+  A: Float64Array;
+  G: Float64Array;
+  alpha: number;
+  c: number;
+  steps: number;
+  tol: number;
+  record: boolean;
+  clusterTol: number;
+  algo: HardmaxAlgorithm;
+  merge: boolean;
+  warnings: string[];
+  rt: WasmRuntime | null;
+}
+
+function planHardmax(Z: PointsLike, options: HardmaxOptions, fn: string): HardmaxPlan {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object');
   const cloud = asCloud(Z, 'Z', { minPoints: 1 });
   const n = cloud.n, d = cloud.d;
@@ -91,8 +151,8 @@ export function hardmaxDynamics(Z: PointsLike, options: HardmaxOptions = {}): Ha
   const clusterTol = checkPositive('options.clusterTolerance', options.clusterTolerance ?? 1e-6);
   const algo = checkOneOf('options.algorithm', options.algorithm ?? 'auto', ALGORITHMS);
   if (algo === 'hull' && d !== 2) throw new InvalidArgumentError('options.algorithm', algo, "'hull' only for d = 2 tokens", "use 'auto'");
-  const mode = algo === 'brute-force' ? 0 : algo === 'symmetric' ? 1 : algo === 'hull' ? 2 : d === 2 && n >= 32 ? 2 : 1;
-  const c = alpha / (1 + alpha);
+  const merge = options.mergeCoincident ?? true;
+  if (typeof merge !== 'boolean') throw new InvalidArgumentError('options.mergeCoincident', merge, 'true or false');
   const warnings: string[] = [];
   const zeros: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -101,71 +161,98 @@ export function hardmaxDynamics(Z: PointsLike, options: HardmaxOptions = {}): Ha
     if (!nz) zeros.push(i);
   }
   if (zeros.length) warnings.push(`tokens ${zeros.slice(0, 10).join(', ')}${zeros.length > 10 ? ', …' : ''} are zero: every score of a zero token is 0, so it attends to all tokens; Thm 4.1 assumes non-zero tokens`);
+  const G = choleskyFactorT(A, d);
+  return { cloud, A, G, alpha, c: alpha / (1 + alpha), steps, tol, record, clusterTol, algo, merge, warnings, rt: wasmRuntime(fn) };
+}
 
-  const z = Float64Array.from(cloud.data);
-  const trajectory: PointCloud[] = record ? [{ n, d, data: z.slice() }] : [];
+/** Kernel mode for the current number of atoms. */
+function modeFor(algo: HardmaxAlgorithm, m: number, d: number): number {
+  if (algo === 'brute-force') return 0;
+  if (algo === 'symmetric') return 1;
+  if (algo === 'hull') return 2;
+  return d === 2 && m >= 32 ? 2 : 1;
+}
+
+/**
+ * Step s = 0..steps computes the sets of configuration s (leaders[s]) and, for s < steps, moves
+ * to configuration s+1; yields the fraction done after each step. Each step runs in its own
+ * arena scope (no WASM memory is held across a yield).
+ */
+function* hardmaxSteps(plan: HardmaxPlan): Generator<number, HardmaxResult> {
+  const { cloud, G, c, steps, tol, record, rt, merge } = plan;
+  const n = cloud.n, d = cloud.d;
+  const atoms = Atoms.fromTokens(cloud.data, n, d, merge);
+  const trajectory: PointCloud[] = record ? [{ n, d, data: Float64Array.from(cloud.data) }] : [];
   const leaders: number[][] = [];
   const leader = new Int32Array(n), first = new Int32Array(n), count = new Int32Array(n);
-  const collect = (): number[] => {
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) if (leader[i]) out.push(i);
-    return out;
-  };
-  const rt = wasmRuntime('hardmaxDynamics');
-  if (rt) {
-    runWasm(rt, z, n, d, A, c, tol, mode, steps, leader, first, count, (moved) => {
-      leaders.push(collect());
-      if (record && moved) trajectory.push({ n, d, data: z.slice() });
-    });
-  } else {
-    for (let k = 0; k <= steps; k++) {
-      hardmaxStepJS(z, n, d, A, c, tol, k < steps, leader, first, count);
-      leaders.push(collect());
-      if (record && k < steps) trajectory.push({ n, d, data: z.slice() });
+  let attention = new Int32Array(n);
+  for (let s = 0; s <= steps; s++) {
+    const update = s < steps;
+    if (rt) wasmStep(rt, plan, atoms, update, leader, first, count);
+    else hardmaxAtomStepJS(atoms.za, d, G, c, tol, update, atoms, leader, first, count);
+    const ls: number[] = [];
+    for (let a = 0; a < atoms.m; a++) if (leader[a]) ls.push(atoms.rep(a));
+    leaders.push(ls);
+    if (update) {
+      if (merge) atoms.mergeCoincident();
+      if (record) trajectory.push({ n, d, data: atoms.expand() });
+    } else {
+      attention = new Int32Array(n);
+      for (let i = 0; i < n; i++) attention[i] = first[atoms.atomOf[i]];
     }
+    yield (s + 1) / (steps + 1);
   }
+  const z = atoms.expand();
   let stableFrom = steps;
   const key = (a: number[]): string => a.join(',');
   const last = key(leaders[steps]);
   while (stableFrom > 0 && key(leaders[stableFrom - 1]) === last) stableFrom--;
+  const distinct = merge ? atoms.m : countDistinct(z, n, d);
   return {
     tokens: { n, d, data: z },
     trajectory,
     leaders,
     stableFrom,
-    clusters: clusterTokens(z, n, d, clusterTol),
-    attention: first.slice(),
-    A,
-    alpha,
+    clusters: clusterTokens(z, n, d, plan.clusterTol),
+    attention,
+    atoms: distinct,
+    A: plan.A,
+    alpha: plan.alpha,
     tieTolerance: tol,
-    warnings,
+    warnings: plan.warnings,
   };
 }
 
-/**
- * Kernel loop: call s = 0..steps computes the sets of configuration s and, for s < steps,
- * moves to configuration s+1; `after(moved)` then sees the flags of s and the new z.
- */
-function runWasm(
-  rt: WasmRuntime, z: Float64Array, n: number, d: number, A: Float64Array, c: number, tol: number, mode: number, steps: number,
-  leader: Int32Array, first: Int32Array, count: Int32Array, after: (moved: boolean) => void,
-): void {
+function countDistinct(z: Float64Array, n: number, d: number): number {
+  const t = coincidenceTargets(Float64Array.from(z), n, d);
+  if (!t) return n;
+  let k = 0;
+  for (let a = 0; a < n; a++) if (t[a] === a) k++;
+  return k;
+}
+
+/** One kernel call on the atoms: updates atoms.za (when `update`) and the per-atom outputs. */
+function wasmStep(rt: WasmRuntime, plan: HardmaxPlan, atoms: Atoms, update: boolean, leader: Int32Array, first: Int32Array, count: Int32Array): void {
   const k = rt.exports as unknown as HardmaxKernels;
+  const { m, n, d } = atoms;
   withArena(rt, () => {
     const a = rt.arena;
-    const pz = a.pushF64(z, 'Z');
-    const pA = a.pushF64(A, 'A');
-    const pl = a.alloc(4 * n), pf = a.alloc(4 * n), pc = a.alloc(4 * n);
-    const ps = a.alloc(k.hardmaxScratchBytes(n, d), 'scratch');
-    for (let s = 0; s <= steps; s++) {
-      k.hardmaxStep(pz, n, d, pA, c, tol, mode, s < steps ? 1 : 0, pl, pf, pc, ps);
-      const i32 = a.i32;
-      leader.set(i32.subarray(pl >>> 2, (pl >>> 2) + n));
-      first.set(i32.subarray(pf >>> 2, (pf >>> 2) + n));
-      count.set(i32.subarray(pc >>> 2, (pc >>> 2) + n));
-      z.set(a.f64.subarray(pz >>> 3, (pz >>> 3) + n * d));
-      after(s < steps);
-    }
+    const pz = a.pushF64(atoms.za.subarray(0, m * d), 'Z');
+    const pG = a.pushF64(plan.G, 'A');
+    const pm = a.alloc(4 * m), pp = a.alloc(4 * n), po = a.alloc(4 * (m + 1)), pa = a.alloc(4 * n);
+    const pl = a.alloc(4 * m), pf = a.alloc(4 * m), pc = a.alloc(4 * m);
+    const ps = a.alloc(k.hardmaxScratchBytes(m, d, n), 'scratch');
+    const i32 = a.i32;
+    i32.set(atoms.mult.subarray(0, m), pm >>> 2);
+    i32.set(atoms.perm, pp >>> 2);
+    i32.set(atoms.off.subarray(0, m + 1), po >>> 2);
+    i32.set(atoms.atomOf, pa >>> 2);
+    k.hardmaxStep(pz, m, d, pG, plan.c, plan.tol, modeFor(plan.algo, m, d), update ? 1 : 0, n, pm, pp, po, pa, pl, pf, pc, ps);
+    const v = a.i32;
+    leader.set(v.subarray(pl >>> 2, (pl >>> 2) + m));
+    first.set(v.subarray(pf >>> 2, (pf >>> 2) + m));
+    count.set(v.subarray(pc >>> 2, (pc >>> 2) + m));
+    if (update) atoms.za.set(a.f64.subarray(pz >>> 3, (pz >>> 3) + m * d));
   });
 }
 

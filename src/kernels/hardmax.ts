@@ -1,13 +1,44 @@
 /**
- * Pure-TypeScript twin of assembly/hardmax.ts (brute force): one step of the hardmax
- * dynamics (seed 002, eq. 4.1a–b)
+ * Pure-TypeScript twins of assembly/hardmax.ts: one step of the hardmax dynamics
+ * (seed 002, eq. 4.1a–b)
  *   C_i = { l : S_il ≥ m_i − tol·max(1, |m_i|) },  m_i = max_l S_il,
- *   z_i ← z_i + c·(mean_{l∈C_i} z_l − z_i),  c = α/(1+α),
- * with the kernel's canonical scores: w_a = A z_a (sequential sums), S_il = dot(w_a, z_b),
- * a = min(i,l), b = max(i,l), dot = (even-k partial sum + odd-k partial sum) + odd tail.
- * Results (tokens, leader flags, first members, counts) are bit-identical to every kernel mode.
+ *   z_i ← z_i + c·(mean_{l∈C_i} z_l − z_i),  c = α/(1+α).
+ *
+ * Canonical scores (every path, both backends): A = GᵀG with G = L̃ᵀ the transposed Cholesky
+ * factor computed once on the TS side (choleskyFactorT); u_a = G z_a (u_ak = Σ_j G_kj z_aj,
+ * j ascending, from 0) and
+ *   S_il = dot(u_i, u_l),  dot = (Σ_{k even} + Σ_{k odd, k < d−d%2}) + [d odd] last term
+ * (the two partial sums are the two lanes of an f64x2 accumulator). The products commute, so
+ * S_il = S_li bit for bit, and tokens with bit-identical coordinates have bit-identical scores
+ * against everyone: they have the same C_i and stay identical forever (atoms, below).
+ * The mean sums the members of C_i in ascending token index, then divides by |C_i|.
+ *
+ * Two twins:
+ *   hardmaxStepJS      token by token, brute force: the reference every fast path must equal.
+ *   hardmaxAtomStepJS  the kernel's computation on atoms (groups of bit-identical tokens), brute
+ *                      force over atoms; bit-identical to hardmaxStepJS (tests check it).
  */
 
+/** G = L̃ᵀ (row-major d×d, upper triangular) with A = L̃L̃ᵀ up to rounding; A must be SPD. */
+export function choleskyFactorT(A: Float64Array, d: number): Float64Array {
+  const L = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) {
+    let s = A[j * d + j];
+    for (let k = 0; k < j; k++) s = s - L[j * d + k] * L[j * d + k];
+    const ljj = Math.sqrt(s);
+    L[j * d + j] = ljj;
+    for (let i = j + 1; i < d; i++) {
+      let t = A[i * d + j];
+      for (let k = 0; k < j; k++) t = t - L[i * d + k] * L[j * d + k];
+      L[i * d + j] = t / ljj;
+    }
+  }
+  const G = new Float64Array(d * d);
+  for (let k = 0; k < d; k++) for (let j = 0; j < d; j++) G[k * d + j] = L[j * d + k];
+  return G;
+}
+
+/** w_a = M z_a for a = 0..n−1 (sequential sums over j from 0). Also used by the softmax twin. */
 export function computeWJS(z: Float64Array, n: number, d: number, A: Float64Array, w: Float64Array): void {
   for (let a = 0; a < n; a++) {
     for (let k = 0; k < d; k++) {
@@ -30,6 +61,7 @@ export function dotCanonJS(w: Float64Array, wo: number, z: Float64Array, zo: num
   return s;
 }
 
+/** The softmax kernel's canonical score dot(w_min(i,l), z_max(i,l)) (see src/kernels/softmax.ts). */
 export function scoreJS(w: Float64Array, z: Float64Array, d: number, i: number, l: number): number {
   const a = Math.min(i, l), b = Math.max(i, l);
   return dotCanonJS(w, a * d, z, b * d, d);
@@ -40,27 +72,28 @@ export function tieThreshold(m: number, tol: number): number {
 }
 
 /**
- * One step in place on z (n × d). leader[i] = 1 when C_i = {i}, first[i] = min C_i,
- * count[i] = |C_i|. With update = false only the sets are computed.
+ * Reference step, token by token (brute force), in place on z (n × d); G from choleskyFactorT.
+ * first[i] = min C_i, count[i] = |C_i|, leader[i] = 1 when i leads a group (see leaderFlagsJS).
+ * With update = false only the sets are computed.
  */
 export function hardmaxStepJS(
-  z: Float64Array, n: number, d: number, A: Float64Array, c: number, tol: number, update: boolean,
+  z: Float64Array, n: number, d: number, G: Float64Array, c: number, tol: number, update: boolean,
   leader: Int32Array, first: Int32Array, count: Int32Array,
 ): void {
-  const w = new Float64Array(n * d);
-  computeWJS(z, n, d, A, w);
+  const u = new Float64Array(n * d);
+  computeWJS(z, n, d, G, u);
   const zn = new Float64Array(n * d);
   const row = new Float64Array(n);
-  const mask: number[] = [];
+  const sets: Int32Array[] = [];
   for (let i = 0; i < n; i++) {
     let m = -Infinity;
     for (let l = 0; l < n; l++) {
-      const s = scoreJS(w, z, d, i, l);
+      const s = dotCanonJS(u, i * d, u, l * d, d);
       row[l] = s;
       if (s > m) m = s;
     }
     const thr = tieThreshold(m, tol);
-    mask.length = 0;
+    const mask: number[] = [];
     for (let l = 0; l < n; l++) if (row[l] >= thr) mask.push(l);
     const cnt = mask.length;
     for (let k = 0; k < d; k++) {
@@ -70,9 +103,91 @@ export function hardmaxStepJS(
       const x = z[i * d + k];
       zn[i * d + k] = x + c * (mean - x);
     }
-    leader[i] = cnt === 1 && mask[0] === i ? 1 : 0;
     first[i] = mask[0];
     count[i] = cnt;
+    sets.push(Int32Array.from(mask));
   }
+  leaderFlagsJS(sets, leader);
   if (update) z.set(zn);
+}
+
+/**
+ * Leader groups from the attention sets C_0..C_{n−1} (of tokens or of atoms): flag[i] = 1 when
+ * i = min C_i and every l ∈ C_i has C_l = C_i — the group C_i attends to itself and to nothing
+ * else, represented by its smallest member. A strict leader (C_i = {i}) is the case |C_i| = 1;
+ * tokens that coincide, or sit within the tie tolerance of each other, count as one leader.
+ */
+export function leaderFlagsJS(sets: Int32Array[], flag: Int32Array): void {
+  for (let i = 0; i < sets.length; i++) {
+    const C = sets[i];
+    let ok = C[0] === i;
+    for (let q = 0; ok && q < C.length; q++) {
+      const D = sets[C[q]];
+      if (D.length !== C.length) ok = false;
+      else for (let r = 0; r < C.length; r++) if (D[r] !== C[r]) { ok = false; break; }
+    }
+    flag[i] = ok ? 1 : 0;
+  }
+}
+
+/**
+ * Atoms: tokens with bit-identical coordinates, simulated once. Atom a (a = 0..m−1, ordered by
+ * its smallest token) has mult[a] members perm[off[a]..off[a+1]) in ascending order;
+ * atomOf[i] is token i's atom.
+ */
+export interface AtomLayout {
+  m: number;
+  mult: Int32Array;
+  perm: Int32Array;
+  off: Int32Array;
+  atomOf: Int32Array;
+}
+
+/**
+ * Twin of the kernel's step on atoms (brute force over atoms), in place on za (m × d).
+ * Per atom a: first[a] = min C_i and count[a] = |C_i| in tokens (i any member), leader[a] = 1
+ * when a's smallest token leads a group. Bit-identical to hardmaxStepJS on the expanded tokens:
+ * the scores of two tokens depend only on their coordinates, and the mean visits the tokens
+ * of C_i in ascending index order.
+ */
+export function hardmaxAtomStepJS(
+  za: Float64Array, d: number, G: Float64Array, c: number, tol: number, update: boolean, atoms: AtomLayout,
+  leader: Int32Array, first: Int32Array, count: Int32Array,
+): void {
+  const { m, mult, perm, off, atomOf } = atoms;
+  const u = new Float64Array(m * d);
+  computeWJS(za, m, d, G, u);
+  const zn = new Float64Array(m * d);
+  const row = new Float64Array(m);
+  const sets: Int32Array[] = [];
+  for (let a = 0; a < m; a++) {
+    let mx = -Infinity;
+    for (let b = 0; b < m; b++) {
+      const s = dotCanonJS(u, a * d, u, b * d, d);
+      row[b] = s;
+      if (s > mx) mx = s;
+    }
+    const thr = tieThreshold(mx, tol);
+    const mask: number[] = [];
+    for (let b = 0; b < m; b++) if (row[b] >= thr) mask.push(b);
+    sets.push(Int32Array.from(mask));
+    // the tokens of C_i in ascending order, each carrying its atom's coordinates
+    const inC = new Uint8Array(m);
+    for (const b of mask) inC[b] = 1;
+    const seq: number[] = [];
+    for (let t = 0; t < atomOf.length; t++) if (inC[atomOf[t]]) seq.push(atomOf[t]);
+    const cnt = seq.length;
+    for (let k = 0; k < d; k++) {
+      let s = 0;
+      for (let q = 0; q < cnt; q++) s = s + za[seq[q] * d + k];
+      const mean = s / cnt;
+      const x = za[a * d + k];
+      zn[a * d + k] = x + c * (mean - x);
+    }
+    first[a] = perm[off[mask[0]]];
+    count[a] = cnt;
+  }
+  void mult;
+  leaderFlagsJS(sets, leader);
+  if (update) za.set(zn);
 }

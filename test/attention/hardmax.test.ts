@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkEquilibrium, hardmaxDynamics, init, InvalidArgumentError, NonFiniteError, ShapeMismatchError, type HardmaxAlgorithm } from '../../src/index.js';
-import { hardmaxStepJS } from '../../src/kernels/hardmax.js';
+import { AbortError, checkEquilibrium, hardmaxDynamics, hardmaxDynamicsAsync, init, InvalidArgumentError, NonFiniteError, ShapeMismatchError, type HardmaxAlgorithm, type HardmaxResult } from '../../src/index.js';
+import { choleskyFactorT, hardmaxStepJS } from '../../src/kernels/hardmax.js';
+import { asSPD } from '../../src/attention/matrix.js';
 import { createRng, randomCloud } from '../helpers.js';
 
 const NOTEBOOK = [[1, 1 / 3], [-1 / 12, 1 / 12], [-1, -1], [0, 1 / 4], [-0.3, -0.7], [-0.6, -0.9], [0.8, 0.1], [0.6, 0.15]];
@@ -19,6 +20,28 @@ function expectSameRun(a: ReturnType<typeof hardmaxDynamics>, b: ReturnType<type
   expect(Array.from(a.tokens.data)).toEqual(Array.from(b.tokens.data));
   expect(a.leaders).toEqual(b.leaders);
   expect(Array.from(a.attention)).toEqual(Array.from(b.attention));
+}
+
+/** Brute force token by token (the reference twin), same leader/attention bookkeeping as hardmaxDynamics. */
+function referenceRun(Z: number[][] | { n: number; d: number; data: Float64Array }, opts: { A?: number[][]; alpha?: number; steps: number; tieTolerance?: number }) {
+  const rows = Array.isArray(Z) ? Z : Array.from({ length: Z.n }, (_, i) => Array.from(Z.data.subarray(i * Z.d, i * Z.d + Z.d)));
+  const n = rows.length, d = rows[0].length;
+  const z = Float64Array.from(rows.flat());
+  const G = choleskyFactorT(asSPD(opts.A, d), d);
+  const alpha = opts.alpha ?? 0.5, tol = opts.tieTolerance ?? 1e-12;
+  const lead = new Int32Array(n), first = new Int32Array(n), count = new Int32Array(n);
+  const leaders: number[][] = [];
+  for (let s = 0; s <= opts.steps; s++) {
+    hardmaxStepJS(z, n, d, G, alpha / (1 + alpha), tol, s < opts.steps, lead, first, count);
+    leaders.push(Array.from(lead.keys()).filter((i) => lead[i]));
+  }
+  return { tokens: z, leaders, attention: Array.from(first) };
+}
+
+function expectEqualsReference(r: HardmaxResult, ref: ReturnType<typeof referenceRun>): void {
+  expect(Array.from(r.tokens.data)).toEqual(Array.from(ref.tokens));
+  expect(r.leaders).toEqual(ref.leaders);
+  expect(Array.from(r.attention)).toEqual(ref.attention);
 }
 
 /** Adversarial 2-D configurations: duplicates, collinear points on hull edges, exact ties, a circle. */
@@ -58,11 +81,32 @@ describe('hardmaxDynamics', () => {
     expect(r.stableFrom).toBe(1);
     expect(r.clusters.length).toBeGreaterThanOrEqual(3);
     expect(checkEquilibrium(r, { tolerance: 1e-4 }).ok).toBe(true);
-    // after 200 steps the followers sit exactly on their leaders (ties), so the strict leader
-    // set is empty, while the equilibrium report still finds the three leader atoms
+    // after 200 steps the followers sit within the tie tolerance of their leaders (C_0 is no
+    // longer {0}), yet the leader groups are unchanged: stableFrom counts no collapse step
     const late = hardmaxDynamics(NOTEBOOK, { alpha: 0.5, steps: 200 });
-    expect(late.leaders[200].length).toBeLessThan(3);
+    expect(late.leaders[0]).toEqual([0, 2]);
+    for (let k = 1; k <= 200; k++) expect(late.leaders[k]).toEqual([0, 1, 2]);
+    expect(late.stableFrom).toBe(1);
     expect(checkEquilibrium(late, { tolerance: 1e-10 }).leaders).toEqual([0, 1, 2]);
+    // every token follows one of the three groups
+    expect([...new Set(late.attention)].sort()).toEqual([0, 1, 2]);
+  });
+
+  it('stableFrom: the step after which the leader set no longer changed (emerging leader at step 1, collapse not counted)', () => {
+    for (const mergeCoincident of [true, false]) {
+      for (const tieTolerance of [0, 1e-12]) {
+        const r = hardmaxDynamics(NOTEBOOK, { alpha: 0.5, steps: 300, mergeCoincident, tieTolerance, record: false });
+        expect(r.leaders[0]).toEqual([0, 2]);
+        expect(r.leaders.slice(1).every((l) => l.join() === '0,1,2')).toBe(true);
+        expect(r.stableFrom).toBe(1);
+      }
+    }
+    // duplicated leaders count once (smallest index), from step 0
+    const dup = hardmaxDynamics([...NOTEBOOK, NOTEBOOK[0], NOTEBOOK[2]], { alpha: 0.5, steps: 40 });
+    expect(dup.leaders[0]).toEqual([0, 2]);
+    expect(dup.leaders[40]).toEqual([0, 1, 2]);
+    expect(dup.stableFrom).toBe(1);
+    expect(hardmaxDynamics(NOTEBOOK, { steps: 0 }).stableFrom).toBe(0);
   });
 
   it('D3 non-leader clusters: edge midpoints (projections of 0) are limits, leaders keep their bits', () => {
@@ -82,42 +126,93 @@ describe('hardmaxDynamics', () => {
     expect(Math.hypot(r.tokens.data[6] - 2, r.tokens.data[7] + 3)).toBeLessThan(1e-10);
   });
 
-  it('WASM kernel equals the TS twin bit for bit (random d ≤ 6, random SPD A)', () => {
+  it('WASM kernel equals the token-by-token brute-force twin bit for bit (random d ≤ 6, random SPD A)', () => {
     const rng = createRng(5);
     let cases = 0;
     for (let t = 0; t < 30; t++) {
       const n = 2 + Math.floor(rng.uniform() * 60), d = 1 + Math.floor(rng.uniform() * 6);
       const Z = randomCloud(rng, n, d);
       const A = randomSPD(rng, d);
-      const r = hardmaxDynamics(Z, { A, steps: 15, alpha: 0.7 });
-      const z = Float64Array.from(Z.data);
-      const Af = r.A;
-      const lead = new Int32Array(n), first = new Int32Array(n), count = new Int32Array(n);
-      for (let s = 0; s < 15; s++) hardmaxStepJS(z, n, d, Af, 0.7 / 1.7, 1e-12, true, lead, first, count);
-      expect(Array.from(r.tokens.data)).toEqual(Array.from(z));
+      const r = hardmaxDynamics(Z, { A, steps: 15, alpha: 0.7, tieTolerance: t % 3 ? 1e-12 : 0 });
+      expectEqualsReference(r, referenceRun(Z, { A, steps: 15, alpha: 0.7, tieTolerance: t % 3 ? 1e-12 : 0 }));
       cases++;
     }
     expect(cases).toBe(30);
   });
 
-  it('fast paths (symmetric pairs, 2-D hull band) give exactly the brute-force argmax sets: random and adversarial', () => {
+  it('fast paths (symmetric pairs, 2-D hull band) × atom merging on/off give exactly brute force: random and adversarial', () => {
     const rng = createRng(11);
     let cases = 0;
-    for (let t = 0; t < 60; t++) {
+    for (let t = 0; t < 48; t++) {
       const kind = t % 6;
-      const n = 3 + Math.floor(rng.uniform() * 150);
+      const n = 3 + Math.floor(rng.uniform() * 120);
       const Z = kind === 5 ? Array.from({ length: n }, () => [rng.normal(), rng.normal()]) : adversarial(rng, kind, n);
       const A = t % 2 ? randomSPD(rng, 2) : undefined;
       for (const tieTolerance of [0, 1e-12, 1e-6]) {
-        const runs = (['brute-force', 'symmetric', 'hull'] as HardmaxAlgorithm[]).map((algorithm) =>
-          hardmaxDynamics(Z, { A, steps: 12, alpha: 0.5, tieTolerance, algorithm }),
-        );
-        expectSameRun(runs[1], runs[0]);
-        expectSameRun(runs[2], runs[0]);
-        cases++;
+        const ref = referenceRun(Z, { A, steps: 10, alpha: 0.5, tieTolerance });
+        for (const algorithm of ['brute-force', 'symmetric', 'hull'] as HardmaxAlgorithm[]) {
+          for (const mergeCoincident of [true, false]) {
+            expectEqualsReference(hardmaxDynamics(Z, { A, steps: 10, alpha: 0.5, tieTolerance, algorithm, mergeCoincident, record: false }), ref);
+            cases++;
+          }
+        }
       }
     }
-    expect(cases).toBe(180);
+    expect(cases).toBe(48 * 3 * 6);
+  });
+
+  it('after collapse (atoms with multiplicities): every path equals brute force over tokens, trajectory included', () => {
+    const rng = createRng(21);
+    let merged = 0;
+    for (const [n, d, A] of [[160, 2, undefined], [120, 2, randomSPD(rng, 2)], [90, 3, randomSPD(rng, 3)]] as const) {
+      const Z = randomCloud(rng, n, d);
+      const steps = 70;
+      const ref = referenceRun(Z, { A: A as number[][] | undefined, alpha: 1, steps });
+      const algorithms: HardmaxAlgorithm[] = d === 2 ? ['auto', 'brute-force', 'symmetric', 'hull'] : ['auto', 'brute-force', 'symmetric'];
+      const runs = algorithms.map((algorithm) => hardmaxDynamics(Z, { A: A as number[][] | undefined, alpha: 1, steps, algorithm }));
+      const plain = hardmaxDynamics(Z, { A: A as number[][] | undefined, alpha: 1, steps, mergeCoincident: false });
+      for (const r of [...runs, plain]) expectEqualsReference(r, ref);
+      for (let k = 0; k <= steps; k += 7) expect(Array.from(runs[0].trajectory[k].data)).toEqual(Array.from(plain.trajectory[k].data));
+      // the tokens did collapse onto far fewer positions, so the atom path was exercised
+      expect(runs[0].atoms).toBeLessThan(n / 4);
+      expect(plain.atoms).toBe(runs[0].atoms);
+      merged++;
+    }
+    expect(merged).toBe(3);
+  });
+
+  it('means over interleaved atoms (k-way merge and token scan) keep ascending token order: equal to brute force bit for bit', () => {
+    // Four atoms on the line x = 1.1, each at three interleaved indices; tokens (t, 0), t > 0,
+    // score 1.1·t against all of them (exact ties: C = four atoms of three tokens → k-way merge);
+    // the zero token scores 0 against everyone (C = every atom → token scan). The y values do
+    // not cancel, so a different summation order would change the bits.
+    const ys = [0.9, 3e-16, -0.9, 2.5e-16];
+    const Z: number[][] = [];
+    for (let r = 0; r < 3; r++) {
+      for (const y of ys) Z.push([1.1, y]);
+      Z.push([-0.7 - r * 0.01, 0]);
+    }
+    Z.push([0.5, 0], [0.25, 0], [0, 0], [0.1, 0], [-0.2, 0], [0.1, 0]);
+    // n = 31: the 4-atom rows take the k-way merge; all other y are 0, so the zero token's mean
+    // (over every token) is as small as the rounding differences between orders
+    for (let j = 0; j < 10; j++) Z.push([-0.5 + 0.07 * j, 0]);
+    for (const tieTolerance of [0, 1e-12]) {
+      const ref = referenceRun(Z, { alpha: 0.5, steps: 30, tieTolerance });
+      for (const algorithm of ['brute-force', 'symmetric', 'hull'] as HardmaxAlgorithm[]) {
+        expectEqualsReference(hardmaxDynamics(Z, { alpha: 0.5, steps: 30, tieTolerance, algorithm }), ref);
+      }
+    }
+    const r = hardmaxDynamics(Z, { alpha: 0.5, steps: 1, tieTolerance: 0 });
+    // token 15 = (0.5, 0) moved towards the mean of the 12 right-edge tokens, summed in index order
+    let sy = 0, byAtom = 0;
+    for (let i = 0; i < 12; i++) sy += Z[Math.floor(i / 4) * 5 + (i % 4)][1];
+    for (let i = 0; i < 12; i++) byAtom += ys[Math.floor(i / 3)];
+    expect(sy).not.toBe(byAtom); // the order is visible in the bits
+    expect(r.tokens.data[31]).toBe(0 + (1 / 3) * (sy / 12 - 0));
+    let all = 0;
+    for (const p of Z) all += p[1];
+    expect(r.tokens.data[35]).toBe(0 + (1 / 3) * (all / Z.length - 0)); // zero token: C = everyone
+    expect(r.warnings.some((w) => /zero/.test(w))).toBe(true);
   });
 
   it('symmetric path equals brute force in higher dimensions, with duplicated tokens (list overflow → rescans)', () => {
