@@ -20,15 +20,23 @@
  * points move by the affine extrapolation D_m + σ_m (s − t_m) ∈ a^⊥, which leaves their s
  * unchanged, so their remaining displacement is recomputed when their turn comes.
  *
- * Threshold placement (derived here; ALGORITHMS.md puts c_r at the midpoint). With
- * c_r = t_{r−1} + θ_r h_r, h_r = t_r − t_{r−1}, the recursion gives
- *   σ_r = (D_r − D_{r−1} − σ_{r−1} θ_r h_r) / ((1 − θ_r) h_r).
- * At the midpoint (θ = ½) the slopes form an alternating sum that grows with the number of
- * points (and the cumulative displacement of the points not yet served with it). We take
- * c_r − t_{r−1} = θ·min(h_r, h_{r−1}) with θ = ¼, so |σ_{r−1}|·(c_r − t_{r−1}) ≤ ⅓|D_{r−1} − F(c_{r−1})|:
- * the slopes stay bounded by ≈ 2 max_r |D_r − D_{r−1}| / h_r, whatever N. The margin
- * θ·min(h) ≥ ¼·(smallest gap) keeps every inactive point far (relative to round-off) from
- * every hyperplane. The same rule links consecutive batches (c_1 above the previous batch).
+ * Threshold placement (derived here; ALGORITHMS.md puts c_r at the midpoint). Write q = t_r − c_r,
+ * h = t_r − t_{r−1} and e = D_r − D_{r−1} − σ_{r−1} h (e = D_1 for the first point of a layer,
+ * σ_0 = 0). The recursion above reads σ_r = σ_{r−1} + e/q: as q runs over (0, h), σ_r runs over the
+ * ray from the secant slope (D_r − D_{r−1})/h away from σ_{r−1}. The slope that matters for
+ * round-off is the one left on the points not served yet: they drift by the cumulative map of the
+ * stage, whose slope beyond t_r is T + σ_r (T = Σ of the last slopes of the earlier layers of the
+ * stage; exact when ⟨a, x⟩ is constant, first-order otherwise), and each layer adds σ_r·(s − c_r).
+ * Other integrators round positions and increments of that size, and the next stage multiplies the
+ * rounding by its own slope (interpolate.ts). So 1/q is chosen to minimise
+ *   |T + σ_{r−1} + e/q|² + |σ_{r−1} + e/q|²   (closed form, clamped to q ∈ [θ h, h − θ min(h, h_{r−1})]).
+ * Consequences: |σ_r| never exceeds the secant slope by more than 1/(1 − θ); it is 0 whenever the
+ * secant lies between 0 and the previous slope, so a large slope left by a small gap is cancelled
+ * by the next point instead of being carried through every later layer; slopes stay bounded
+ * whatever N. The margin θ keeps inactive points away from the hyperplanes: θ = ¼ in general
+ * (round-off in ⟨a, x⟩ must not flip an activation), θ = 1/256 when the stage is parallel in
+ * floating point (`floatParallel`: ⟨a, x⟩ is then bit-for-bit constant, so any positive margin is
+ * exact and a small one lets the cancellation above be almost complete).
  *
  * Rule 1.7(1): every D_r and every w_l is projected on a^⊥ before use. When a is a coordinate
  * axis the projection zeroes that component exactly and the layer is parallel in floating point.
