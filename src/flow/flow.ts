@@ -220,9 +220,11 @@ function planFlow(controlsIn: Controls, X: PointsLike, options: FlowOptions, fn:
   }
   const out = options.out ?? new Float64Array(n * d);
   const rt = wasmRuntime(fn);
-  // ~4·10^6 multiply–adds per unit of work: a few milliseconds between progress reports.
+  // ~2·10^7 multiply–adds (dense count) per unit of work: tens of milliseconds between progress
+  // reports, and at least 1024 points so that per-chunk costs (copying the layers, the cell
+  // kernel's pattern cache warming up) stay negligible.
   const work = Math.max(1, controls.layers.length * (method === 'exact' ? 200 : steps * 4) * controls.width * (d + 1));
-  const chunk = Math.max(64, Math.min(n, Math.ceil(4e6 / work / 8) * 8));
+  const chunk = Math.max(1024, Math.min(n, Math.ceil(2e7 / work / 8) * 8));
   return { controls, cloud, method, steps, every, traj, times, frames, out, rt, chunk, rk4 };
 }
 
