@@ -2,20 +2,23 @@
  * bench/attention — issue #5 targets, one thread, ratios from the same run:
  *   hardmax  n = 2000, d = 16, 20 steps (symmetric pairs)   vs TS twin, NumPy, PyTorch
  *   hardmax  n = 2000, d = 2,  20 steps (2-D hull band)      vs TS twin, NumPy, PyTorch
+ *   hardmax  n = 2000, d = 2, 200 steps (most tokens collapse onto few positions): atoms merged
+ *            (default) vs mergeCoincident: false, vs the TS twin (js backend, atoms) and NumPy
  *   softmax  n = 2000, d = 16, 20 steps, T = 0.1             vs TS twin, NumPy
  *   sphere   n = 10^4, d = 3, SA, β = 1: RK4 steps per second, symmetric path vs per-row path
  * Same tokens and A for the peers (--x, --params); `value` = Σ|z| after the run, ours and theirs.
  * Tokens standard normal, A = QQᵀ/d + I (Q standard normal), α = 1, tie tolerance 1e-12 (the anchors').
- * Usage: npm run bench -- attention [--quick]
+ * Usage: npm run bench -- attention [--quick] [--only=hardmax|collapse|softmax|sphere]
  */
-import { createRng, hardmaxDynamics, init, softmaxDynamics, sphereDynamics } from '../src/index.js';
-import { hardmaxStepJS } from '../src/kernels/hardmax.js';
+import { createRng, hardmaxDynamics, init, softmaxDynamics, sphereDynamics, type HardmaxOptions, type PointCloud } from '../src/index.js';
 import { softmaxCut, softmaxStepJS } from '../src/kernels/softmax.js';
 import { runPeer } from './lib/peers.js';
 import { printRows, ratio, saveReport, type Row } from './lib/report.js';
 import { time } from './lib/timing.js';
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+const wanted = (part: string): boolean => only === undefined || only === part;
 
 function workload(seed: number, n: number, d: number) {
   const rng = createRng(seed);
@@ -34,10 +37,21 @@ function workload(seed: number, n: number, d: number) {
 
 const absSum = (a: Float64Array): number => a.reduce((s, v) => s + Math.abs(v), 0);
 
+/** The TS twin (brute force over atoms) through the public API on the js backend. */
+async function twinTime(name: string, cloud: PointCloud, opts: HardmaxOptions): Promise<number> {
+  await init({ backend: 'js' });
+  try {
+    return time(name, () => hardmaxDynamics(cloud, { ...opts, record: false }).tokens.data, { maxTime: 1, minSamples: 1 }).seconds;
+  } finally {
+    await init();
+  }
+}
+
 await init();
 const rows: Row[] = [];
 const steps = 20, alpha = 1, T = 0.1;
 for (const [kind, d] of [['hardmax', 16], ['hardmax', 2], ['softmax', 16]] as const) {
+  if (!wanted(kind)) continue;
   const n = quick ? 500 : 2000;
   const { Z, A } = workload(7 + d, n, d);
   const cloud = { n, d, data: Z };
@@ -48,13 +62,7 @@ for (const [kind, d] of [['hardmax', 16], ['hardmax', 2], ['softmax', 16]] as co
     const run = () => hardmaxDynamics(cloud, { A, alpha, steps, record: false }).tokens.data;
     const t = time(wl, run, { maxTime: quick ? 1 : 4 });
     ours = { seconds: t.seconds, value: absSum(run()) };
-    const tw = time(`${wl} twin`, () => {
-      const z = Z.slice();
-      const l = new Int32Array(n), f = new Int32Array(n), c = new Int32Array(n);
-      for (let s = 0; s < steps; s++) hardmaxStepJS(z, n, d, A, alpha / (1 + alpha), 1e-12, true, l, f, c);
-      return z;
-    }, { maxTime: 1, minSamples: 1 });
-    twin = tw.seconds;
+    twin = await twinTime(`${wl} twin`, cloud, { A, alpha, steps });
   } else {
     const run = () => softmaxDynamics(cloud, { A, alpha, temperature: T, steps, record: false }).tokens.data;
     const t = time(wl, run, { maxTime: quick ? 1 : 4 });
@@ -73,7 +81,36 @@ for (const [kind, d] of [['hardmax', 16], ['hardmax', 2], ['softmax', 16]] as co
     rows.push({ workload: wl, contender: p, seconds: r.seconds, value: r.value?.toPrecision(15) ?? '', speedup: ratio(r.seconds, ours.seconds), note: r.absent });
   }
 }
-{
+if (wanted('collapse')) {
+  // hardmax after collapse: n = 2000, d = 2, 200 steps. Followers reach their leaders bit for
+  // bit within ~60 steps; with atoms merged a step then costs O(atoms²) instead of O(n²).
+  const n = quick ? 500 : 2000, d = 2, long = 200;
+  const { Z, A } = workload(9, n, d);
+  const cloud = { n, d, data: Z };
+  const wl = `hardmax n=${n} d=2 ${long} steps (collapse)`;
+  const opts = { A, alpha, steps: long, record: false };
+  const probe = hardmaxDynamics(cloud, { ...opts, record: true });
+  let collapsedAt = -1;
+  for (let k = 0; k <= long && collapsedAt < 0; k++) {
+    const seen = new Set<string>();
+    const t = probe.trajectory[k].data;
+    for (let i = 0; i < n; i++) seen.add(t[2 * i] + ',' + t[2 * i + 1]);
+    if (seen.size <= n / 10) collapsedAt = k;
+  }
+  const merged = time(wl, () => hardmaxDynamics(cloud, opts).tokens.data, { maxTime: quick ? 1 : 4, minSamples: 2 });
+  const plain = time(`${wl} no merge`, () => hardmaxDynamics(cloud, { ...opts, mergeCoincident: false }).tokens.data, { maxTime: 1, minSamples: 1 });
+  const twin = await twinTime(`${wl} twin`, cloud, opts);
+  const value = absSum(hardmaxDynamics(cloud, opts).tokens.data);
+  const same = absSum(hardmaxDynamics(cloud, { ...opts, mergeCoincident: false }).tokens.data) === value;
+  rows.push({ workload: wl, contender: 'flowsteer wasm (atoms merged)', seconds: merged.seconds, value: value.toPrecision(15), speedup: '1×', note: `${probe.atoms} atoms at the end; ≤ n/10 distinct positions from step ${collapsedAt}` });
+  rows.push({ workload: wl, contender: 'flowsteer wasm (mergeCoincident: false)', seconds: plain.seconds, value: same ? 'identical' : 'DIFFERENT', speedup: ratio(plain.seconds, merged.seconds) });
+  rows.push({ workload: wl, contender: 'TS twin (atoms merged)', seconds: twin, speedup: ratio(twin, merged.seconds) });
+  for (const p of ['hardmax-numpy', 'hardmax-torch']) {
+    const r = runPeer(p, { x: Z, n, d, params: { A: Array.from(A), alpha, steps: long }, repeat: 1 });
+    rows.push({ workload: wl, contender: p, seconds: r.seconds, value: r.value?.toPrecision(15) ?? '', speedup: ratio(r.seconds, merged.seconds), note: r.absent });
+  }
+}
+if (wanted('sphere')) {
   // sphere: 'symmetric' (QᵀK = I symmetric: one score and one exp per unordered pair, common
   // shift) against the per-row-shift path 'rows' (every ordered pair), same run, same tokens
   const n = quick ? 2000 : 10000, d = 3;
