@@ -1,7 +1,7 @@
 // Explicit Euler for one layer of ẋ = W relu(A x + b) (seed 002, eq. 3.3–3.4):
 //   x ← x + h f(x), `steps` times, in place on n points (row-major n × d).
 // Same tiling, trajectory convention and twin discipline as rk4.ts (twin: src/kernels/euler.ts).
-import { checkRange } from './lib/memory';
+import { checkLayerArgs } from './lib/memory';
 import { TILE, TILE_BYTES_PER_COORD, loadTile, storeTile, tileField, tileFieldScratchBytes } from './lib/relu_tile';
 
 export function eulerScratchBytes(d: i32, p: i32): i32 {
@@ -13,12 +13,7 @@ export function eulerLayer(
   h: f64, steps: i32, scratch: usize,
   traj: usize, every: i32, stepOffset: i32,
 ): void {
-  checkRange(x, <usize>(n * d) << 3);
-  checkRange(W, <usize>(d * p) << 3);
-  checkRange(A, <usize>(d * p) << 3);
-  checkRange(b, <usize>p << 3);
-  checkRange(scratch, <usize>eulerScratchBytes(d, p));
-  if (traj != 0) checkRange(traj, (<usize>((stepOffset + steps) / every + 1) * <usize>(n * d)) << 3);
+  checkLayerArgs(x, n, d, W, A, b, p, scratch, eulerScratchBytes(d, p), steps, traj, every, stepOffset);
   const block = <usize>(d * TILE_BYTES_PER_COORD);
   const xt = scratch;
   const f = scratch + block;

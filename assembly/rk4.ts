@@ -10,7 +10,7 @@
 // Trajectory: if traj ≠ 0, after global step g = stepOffset + s + 1 with g % every == 0 the
 // tile is written to frame g / every of traj (frames of n × d, frame 0 = initial state,
 // written by the caller).
-import { checkRange } from './lib/memory';
+import { checkLayerArgs } from './lib/memory';
 import { TILE, TILE_BYTES_PER_COORD, loadTile, storeTile, tileField, tileFieldScratchBytes } from './lib/relu_tile';
 
 export function rk4ScratchBytes(d: i32, p: i32): i32 {
@@ -34,12 +34,7 @@ export function rk4Layer(
   h: f64, steps: i32, scratch: usize,
   traj: usize, every: i32, stepOffset: i32,
 ): void {
-  checkRange(x, <usize>(n * d) << 3);
-  checkRange(W, <usize>(d * p) << 3);
-  checkRange(A, <usize>(d * p) << 3);
-  checkRange(b, <usize>p << 3);
-  checkRange(scratch, <usize>rk4ScratchBytes(d, p));
-  if (traj != 0) checkRange(traj, (<usize>((stepOffset + steps) / every + 1) * <usize>(n * d)) << 3);
+  checkLayerArgs(x, n, d, W, A, b, p, scratch, rk4ScratchBytes(d, p), steps, traj, every, stepOffset);
   const block = <usize>(d * TILE_BYTES_PER_COORD);
   const xt = scratch;
   const xs = scratch + block;

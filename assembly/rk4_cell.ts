@@ -44,7 +44,7 @@
 //
 // Trajectory: as rk4.ts — after global step g = stepOffset + s + 1 with g % every == 0 the point
 // is written to frame g / every of traj (frames n × d, frame 0 written by the caller).
-import { checkRange } from './lib/memory';
+import { checkLayerArgs } from './lib/memory';
 
 /** 2^-52 */
 const EPS: f64 = 2.220446049250313e-16;
@@ -241,12 +241,7 @@ export function rk4CellLayer(
   h: f64, steps: i32, scratch: usize,
   traj: usize, every: i32, stepOffset: i32,
 ): void {
-  checkRange(x, <usize>(n * d) << 3);
-  checkRange(W, <usize>(d * p) << 3);
-  checkRange(A, <usize>(d * p) << 3);
-  checkRange(b, <usize>p << 3);
-  checkRange(scratch, <usize>rk4CellScratchBytes(d, p));
-  if (traj != 0) checkRange(traj, (<usize>((stepOffset + steps) / every + 1) * <usize>(n * d)) << 3);
+  checkLayerArgs(x, n, d, W, A, b, p, scratch, rk4CellScratchBytes(d, p), steps, traj, every, stepOffset);
   const dp = even(d), pp = even(p), nw = (p + 63) >> 6, nwp = even(nw);
   const dpB = <usize>dp << 3, ppB = <usize>pp << 3, matB = <usize>d * dpB;
   let q0 = scratch;
