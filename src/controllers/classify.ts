@@ -8,72 +8,76 @@
  * readout (r, θ) and `predict`.
  *
  * Methods
- *  'cluster' (default) — two one-neuron layers per cluster of d points when the tent below is
- *      feasible (L = 2⌈m/d⌉ − 1 if it always is, m = size of the smaller class: the table of the
- *      paper's notebook), three (the hat) for a cluster where it is not. Derivation below.
- *  'hat' — ALGORITHMS.md §C1: three layers per cluster (a triangular bump in ⟨a, x⟩), the simple
- *      baseline, L = 3⌈m/d⌉ − 1. Also the per-cluster fallback of 'cluster' (counted in
- *      `fallbacks`); with it 'cluster' still never exceeds 3⌈m/d⌉ − 1 ≤ 4⌈m/d⌉ − 1, the bound of
- *      the paper, on data in general position.
+ *  'cluster' (default) — greedy steps of one ramp (one layer) or one tent (two layers) that lift
+ *      as many movers per layer as they can, a 3-layer hat for a step where neither is feasible;
+ *      at or below the paper notebook's table 2⌈m/d⌉ − 1 on the N = 60 benchmark (measured
+ *      below), never above 3⌈m/d⌉ − 1 ≤ 4⌈m/d⌉ − 1 (the paper's bound; m = size of the smaller
+ *      class) on data in general position. Derivation below.
+ *  'hat' — ALGORITHMS.md §C1: three layers per cluster of d movers (a triangular bump in
+ *      ⟨a, x⟩), the simple baseline, L = 3⌈m/d⌉ − 1. Also the fallback step of 'cluster'
+ *      (counted in `fallbacks`).
  *  'collinear' — §C2 (./collinear.ts): every normal on one axis, every w on the readout axis,
  *      L = R − 2 with R the fewest runs of labels along an axis.
  *
  * Derivation of 'cluster' (ours; the paper's own proof was not retrievable). Let the movers be
- * the smaller class; call h(x) = ±x_r the height in the direction the movers must go (+ for
- * label 1), put the threshold at H = max_i h(x_i) + 2μ so every point starts on the non-mover
- * side with margin 2μ, and lift the movers above H + μ, a cluster at a time, leaving processed
- * movers and non-movers where they may be (non-movers ≤ H − μ, processed movers ≥ H + μ).
- * For one cluster:
- *  1. Facet. Gift-wrap the set M of all movers (remaining and processed) from its lowest point:
- *     start with the supporting hyperplane of normal u (the "up" direction) and rotate it about
- *     the points it touches until it touches k = min(d, #remaining) of them — a facet G of the
- *     hull of M when k = d. Every other mover then lies strictly on the inner side; only
- *     non-movers can lie outside. (Should the wrap touch a processed mover, retry with another
- *     rotation; if every try fails, this cluster uses the hat.) Let a be the outer unit normal,
- *     s(x) = ⟨a, x⟩ − c, so s = 0 on G, s ≤ −g_in < 0 on the other movers and s ≥ g_out > 0
- *     outside.
- *  2. Tent. Take w ⟂ a in the plane of a and u, ⟨w, u⟩ = |u − ⟨u,a⟩a| > 0, and the two layers
- *        (κ w, a, −c + ε)   then   (−κ′ w, a, −c − δ),   ε = g_in/2, δ = g_out/1000, τ = 1.
- *     Both have ⟨a, w⟩ = 0, so s is constant along trajectories and by P1 (§1.2) the two layers
- *     move every point by  F(s) w,  F(s) = κ σ(s + ε) − κ′ σ(s − δ):
- *       – inner side (s ≤ −g_in < −ε): F = 0, nothing moves (remaining and processed movers,
- *         inner non-movers);
- *       – G (s = 0): F = κε; κ = max_G (H + μ − h)/(ε⟨w,u⟩) lifts all of G past H + μ at once;
- *       – outside (s ≥ g_out > δ): F(s) = κ(s + ε) − κ′(s − δ); κ′ is the least value with
- *         h + F(s)⟨w,u⟩ ≤ H − μ at every outside non-mover, and must not exceed the values
- *         that keep outside processed movers ≥ H + μ. With δ → 0 the two bounds are
- *         compatible iff (h_j − h_G + 2μ)/s_j ≤ (h_p − h_G)/s_p for every outside non-mover j
- *         and processed mover p — hence δ = g_out/1000 rather than g_out/2.
- *     If nothing lies outside, the second layer is not needed and the cluster costs one layer.
- *  A cluster of d movers that admits a tent costs ≤ 2 layers (L = 2⌈m/d⌉ − 1 if all do); no
- *  lifting layer is needed because the threshold is placed beyond all data on the non-mover side. The construction
- *  tracks the points with the closed-form parallel flow x ↦ x + F(s) w and checks every margin
- *  after every cluster; a cluster that fails a check (degenerate data, a normal with ⟨w,u⟩ ≈ 0)
- *  falls back to the hat.
+ * the smaller class; call h(x) = ⟨u, x⟩ = ±x_r the height in the direction the movers must go
+ * (+ for label 1) and put the threshold at H = max_i h(x_i) + 2μ, so every point starts on the
+ * non-mover side with margin 2μ. State between steps: non-movers at h ≤ H − μ (their "slack" is
+ * H − μ − h ≥ 0), lifted movers at h ≥ H + μ, remaining movers anywhere. No lifting layer for
+ * the whole class is needed since H lies beyond all data on the non-mover side.
  *
- * Which facet: up to TENT_ATTEMPTS wraps (alternately over the remaining movers only — processed
- * movers outside the facet then bound κ′ from above, since they must stay ≥ H + μ — and over
- * all movers; from the lowest mover and from vertices reached by tilted start normals); the
- * feasible tent that moves the other points least is taken. If no facet admits a tent,
- * hyperplanes through random groups of k remaining movers are tried (either side outside; the
- * remaining movers outside are then constrained like non-movers), and only then the hat.
- * `restarts` independent constructions (different rotations) are run and the shortest kept.
+ * Every step uses one normal a, one direction w ⟂ a with the largest rise ⟨w, u⟩ =
+ * |u − ⟨u,a⟩a| (in d = 2 this w is the hyperplane's own direction), and 1 or 2 neurons of
+ * duration 1, one per layer. As ⟨a, w⟩ = 0, s = ⟨a, x⟩ − c is constant along trajectories and by
+ * P1 (§1.2) the step moves every point by F(s)·w, F a sum of ramps; heights change by
+ * F(s)⟨w, u⟩. A step is admissible iff afterwards non-movers are still ≤ H − μ and lifted movers
+ * still ≥ H + μ; every remaining mover it carries to ≥ H + μ counts as lifted — that is what lets a
+ * step lift more than d movers.
+ *  Ramp (1 layer), F(s) = κσ(s). Active points rise by κ s⟨w,u⟩: a non-mover j may take
+ *     κ ≤ slack_j/(s_j⟨w,u⟩), a remaining mover p is lifted iff (H + μ − h_p)/(s_p⟨w,u⟩) ≤ κ,
+ *     lifted movers only rise. For a normal a, the kink c (midway between two consecutive
+ *     projections) that lifts most movers is kept, with the least κ that lifts them. Tried on
+ *     the normals of the candidate hyperplanes below and on random normals.
+ *  Tent (2 layers) on a hyperplane s = 0 through a group G of k = min(d, #remaining) remaining
+ *     movers, layers (κ w, a, −c + ε) then (−κ′ w, a, −c − δ), i.e. F(s) = κσ(s + ε) − κ′σ(s − δ):
+ *       – side s < 0: F = 0 below −ε; ε is half the distance of the nearest non-mover there, so
+ *         only movers (which may rise) lie in the slab −ε < s < 0;
+ *       – G (s = 0): F = κε, κ = max_G (H + μ − h)/(ε⟨w,u⟩) lifts all of G past H + μ at once;
+ *       – linear side s > 0: F = κ(s + ε) − κ′(s − δ), δ = 10⁻³·(nearest distance); κ′ is the
+ *         least value with h + F⟨w,u⟩ ≤ H − μ at every non-mover there and must not exceed the
+ *         values that keep lifted movers there ≥ H + μ. With δ → 0 the bounds are compatible iff
+ *         (h_j − h_G + 2μ)/s_j ≤ (h_p − h_G)/s_p for every such non-mover j and lifted mover p.
+ *         Remaining movers there go where F takes them (lifted if past H + μ). If no non-mover
+ *         needs the second ramp, it is dropped (one layer).
+ *     Hyperplanes: facets of the movers' hull from gift wrapping (TENT_ATTEMPTS rotations),
+ *     planes through random groups (all pairs of remaining movers in d = 2), each with either
+ *     side as the linear side. For the last group (fewer than d movers) the normal is free in the
+ *     orthogonal complement of aff(G): random normals, then a hill climb on the margin
+ *     (κ′_max − κ′_min)/κ.
+ *  Hat (3 layers, §C1) on a group of k movers when no ramp or tent is admissible.
+ * Choice: the admissible step with most movers lifted per layer, then the least motion, among
+ * the steps that move no point further than stepCap·scale in one layer (restart r uses stepCap
+ * 10³, 10², 30, ∞ for r mod 4 = 0…3: conditioning against count), else among all. Look-ahead: a
+ * step that would leave a last group of fewer than d movers is taken only if one tent can then
+ * finish (searched as above); otherwise the next of the LOOKAHEAD best is examined. Budget: a
+ * step of ℓ layers lifting q of r remaining movers is admissible only if
+ * layers so far + ℓ + 3⌈(r − q)/d⌉ ≤ 3⌈m/d⌉; since a hat finishes any k movers in 3 layers,
+ * the result has at most 3⌈m/d⌉ layers, i.e. L ≤ 3⌈m/d⌉ − 1 ≤ 4⌈m/d⌉ − 1, whatever the steps.
+ * `restarts` constructions are run and the shortest that passes the final check is kept.
  *
- * Measured (test/controllers/classify.test.ts, N = 60, 30 + 30 uniform in [0,1]^d, 5 data sets
- * per d): mean switches 30.2, 17.4, 13.2, 9.6, 8.6, 7.6, 4.2, 3.2, 3, 1, 1 for d = 2, 3, 4, 5,
- * 6, 7, 10, 15, 20, 30, 60 against the published 29, 19, 15, 11, 9, 7, 5, 3, 3, 1, 1: at or
- * below the table for d ≥ 3 on average (d = 7: the formula 2⌈m/d⌉ − 1 gives 9), about one
- * switch above it at d = 2. It is a measured property, not a theorem: the 2-layer tent is not
- * always feasible and the fallbacks cost 3 layers.
+ * Measured (N = 60, 30 + 30 uniform in [0,1]^d, labels alternating, default options; 20 data
+ * sets per d, `test/controllers/classify.test.ts` asserts the table on 5 of them): see
+ * MEASURED_TABLE below. It is a measured property, not a theorem.
  *
- * Conditioning: the outside non-movers are pushed along −w by up to κ′·(distance), so their
- * coordinates can grow from cluster to cluster, and round-off in an activation is amplified by
- * the κ of every later layer that point crosses. The construction works in coordinates centred
- * on the data (biases are shifted back at the end), refuses tents that move any point further
- * than a cap (MOVE_CAPS·scale), and finally re-flows the data in the caller's coordinates, in
- * floating point, unperturbed and with inputs perturbed by 1e-9·scale: if a point then ends
- * closer than μ/2 to the threshold, it rebuilds with a stricter cap, and at last with hats only.
- * `maxDisplacement` reports the largest single-layer motion relative to the data's scale.
+ * Conditioning: points on a tent's linear side make an excursion of κ(s + ε) in the first layer
+ * that the second undoes, and round-off in an activation is amplified by the κ of every later
+ * layer. The construction works in coordinates centred on the data (biases are shifted back at
+ * the end), refuses steps (hats included) that move any point further than a cap
+ * (MOVE_CAPS·scale, 10⁴ first), prefers calm steps (stepCap above), and finally re-flows the data
+ * in the caller's coordinates, in floating point, unperturbed and with inputs perturbed by
+ * 1e-9·scale: if a point then ends closer than μ/2 to the threshold, it rebuilds with a stricter
+ * cap, and at last with hats only. `maxDisplacement` reports the largest single-layer motion
+ * relative to the data's scale.
  */
 import { ConvergenceError, InconsistentDataError, InvalidArgumentError } from '../errors.js';
 import { flow, type FlowMethod } from '../flow/flow.js';
@@ -92,9 +96,9 @@ export interface ClassifyOptions {
   readoutAxis?: number;
   /** Margin μ as a fraction of the data's scale (largest coordinate range); default 0.1. */
   margin?: number;
-  /** Seed of the rotations tried by the gift-wrapping step (default 0). */
+  /** Seed of the random rotations, groups and normals tried by 'cluster' (default 0). */
   seed?: number;
-  /** 'cluster': independent constructions (different rotations) of which the shortest is kept (default 4). */
+  /** 'cluster': independent constructions (different random candidates; restart r prefers steps moving points ≤ 10³, 10², 30, ∞ × scale for r mod 4 = 0…3) of which the shortest is kept (default 4). */
   restarts?: number;
 }
 
@@ -119,9 +123,9 @@ export interface Classification {
   readonly movingClass: 0 | 1;
   /** Size m of the smaller class. */
   readonly m: number;
-  /** Groups of movers that were moved ('cluster' / 'hat'); runs R ('collinear'). */
+  /** Steps taken (ramps, tents and hats: 'cluster'; clusters: 'hat'); runs R ('collinear'). */
   readonly groups: number;
-  /** Clusters that needed the 3-layer hat ('cluster' only). */
+  /** Steps of 'cluster' that needed the 3-layer hat. */
   readonly fallbacks: number;
   /** Bounds to compare with: the paper's 4⌈m/d⌉ − 1, the table's 2⌈m/d⌉ − 1, point-by-point 2N − 1 (§B1). */
   readonly bounds: { readonly paper: number; readonly table: number; readonly pointByPoint: number };
@@ -143,8 +147,26 @@ export function classifySwitchBounds(m: number, d: number): { paper: number; tab
 }
 
 const TENT_ATTEMPTS = 48;
+/** Random groups of k movers tried per step (d ≥ 3), all pairs in d = 2 up to PAIR_LIMIT of them. */
+const RANDOM_GROUPS = 96;
+const PAIR_LIMIT = 600;
+/** Random ramp normals tried per step, besides the normals of the candidate hyperplanes. */
+const RAMP_DIRECTIONS = 32;
+/** Candidate hyperplanes whose normals are also tried as ramp normals. */
+const RAMP_PLANES = 64;
+/** Normal search for the last group: random starts, hill climbs from the best, iterations each. */
+const SEARCH_STARTS = 64;
+const SEARCH_CLIMBS = 4;
+const SEARCH_ITERATIONS = 60;
+/** Ranked steps examined by the look-ahead before the last group. */
+const LOOKAHEAD = 6;
+/** Hat fallback: groups tried (all pairs in d = 2 when at most this many), normals per group when free. */
+const HAT_GROUPS = 48;
+const HAT_NORMALS = 24;
 /** Successive conditioning guards of 'cluster' (largest displacement / data scale). */
-const MOVE_CAPS = [1e6, 1e3, 30];
+const MOVE_CAPS = [1e4, 1e3, 30];
+/** Per-step motion preference (× scale) of restart r: STEP_CAPS[r mod 4]. */
+const STEP_CAPS = [1e3, 1e2, 30, Infinity];
 
 
 interface Work {
@@ -152,8 +174,10 @@ interface Work {
   n: number;
   d: number;
   lab: Uint8Array;
+  movingClass: 0 | 1;
   u: Float64Array; // "up" direction for the movers
   H: number; // threshold in heights
+  top: number; // lifted movers are lifted to this height (≥ H + μ)
   mu: number;
   scale: number;
   tol: number;
@@ -246,7 +270,7 @@ export function classify(X: PointsLike, labels: ArrayLike<number>, options: Clas
         const built: Built =
           plan === null
             ? buildCollinear(P.slice(), n, d, L, axis, mu, scale)
-            : buildClusters(P.slice(), n, d, L, axis, movingClass, mu, scale, createRng(r === 0 ? seed : (seed + 0x9e3779b9 * r) >>> 0), plan.hatOnly, plan.cap);
+            : buildClusters(P.slice(), n, d, L, axis, movingClass, mu, scale, createRng(r === 0 ? seed : (seed + 0x9e3779b9 * r) >>> 0), plan.hatOnly, plan.cap, STEP_CAPS[r % STEP_CAPS.length]);
         if (result && built.layers.length >= result.layers.length) continue;
         const { ls, ro } = toCaller(built);
         verifyInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, method, 0);
@@ -353,62 +377,92 @@ function height(w: Work, i: number): number {
 }
 
 function buildClusters(
-  P: Float64Array, n: number, d: number, lab: Uint8Array, axis: number, movingClass: 0 | 1, mu: number, scale: number, rng: Rng, hatOnly: boolean, maxMove: number,
+  P: Float64Array, n: number, d: number, lab: Uint8Array, axis: number, movingClass: 0 | 1, mu: number, scale: number, rng: Rng, hatOnly: boolean, maxMove: number, stepCap: number,
 ): { layers: LayerLike[]; theta: number; groups: number; fallbacks: number; maxMove: number } {
   const sgn = movingClass === 1 ? 1 : -1;
   const u = new Float64Array(d);
   u[axis] = sgn;
   let hmax = -Infinity;
   for (let i = 0; i < n; i++) hmax = Math.max(hmax, sgn * P[i * d + axis]);
-  const w: Work = { P, n, d, lab, u, H: hmax + 2 * mu, mu, scale, tol: 1e-10 * scale, layers: [], maxMove: 0 };
-  const isMover = (i: number) => lab[i] === movingClass;
+  const H = hmax + 2 * mu;
+  const w: Work = { P, n, d, lab, movingClass, u, H, top: H + mu, mu, scale, tol: 1e-10 * scale, layers: [], maxMove: 0 };
   let remaining: number[] = [];
-  for (let i = 0; i < n; i++) if (isMover(i)) remaining.push(i);
+  for (let i = 0; i < n; i++) if (lab[i] === movingClass) remaining.push(i);
+  const m = remaining.length;
+  // Layer budget: 3⌈m/d⌉ (a hat per group of d). A step is taken only if the hats could still
+  // finish within it, so the result never exceeds 3⌈m/d⌉ layers (≤ the paper's 4⌈m/d⌉ − 1 switches).
+  const budget = 3 * Math.ceil(m / d);
   const processed: number[] = [];
   let groups = 0, fallbacks = 0;
   while (remaining.length > 0) {
-    const k = Math.min(d, remaining.length);
-    let done: number[] | null = null;
-    let contact: number[] | null = null;
+    const r = remaining.length;
+    const k = Math.min(d, r);
+    let best: Step | null = null;
     if (!hatOnly) {
-      // Several rotations give several facets; keep the one that moves the other points least.
-      let best: { G: number[]; P: Float64Array; layers: LayerLike[]; move: number } | null = null;
-      for (let attempt = 0; attempt < TENT_ATTEMPTS; attempt++) {
-        const facet = wrapFacet(w, remaining, processed, k, rng, attempt % 2 === 0, attempt < 2 ? 0 : Math.min(2, 0.25 * (attempt >> 1)));
-        if (!facet) { continue; }
-        contact = facet.S;
-        const t = tentCluster(w, facet.a, facet.c, facet.S, remaining, processed);
-        // Conditioning guard: a tent that would throw points further than maxMove·scale is refused.
-        if (t && t.move <= maxMove * w.scale && (!best || t.move < best.move)) best = t;
-      }
-      // No facet works: hyperplanes through random groups, either side outside; remaining
-      // movers outside are then treated like non-movers (they must stay ≤ H − μ).
-      for (let attempt = 0; !best && attempt < Math.max(TENT_ATTEMPTS, Math.min(4 * remaining.length, 240)); attempt++) {
-        const G = randomSubset(remaining, k, rng);
-        const plane = planeThrough(w, G, rng);
-        if (!plane) continue;
+      const steps: Step[] = [];
+      const consider = (t: Step | null): void => {
+        if (!t || !(t.move <= maxMove * scale)) return;
+        if (w.layers.length + t.layers.length + 3 * Math.ceil((r - t.lifted.length) / d) > budget) return;
+        steps.push(t);
+      };
+      const ctx = stepContext(w, remaining, processed);
+      const planes = candidatePlanes(w, remaining, processed, k, rng);
+      // The last group (fewer than d movers): its hyperplane's normal is free in a subspace; search it.
+      if (r < d) planes.unshift(...searchNormals(w, ctx, remaining, rng));
+      planes.forEach((pl, j) => {
         for (const side of [1, -1]) {
-          const t = tentCluster(w, plane.a.map((v) => side * v), side * plane.c, G, remaining, processed, true);
-          if (t && t.move <= maxMove * w.scale && (!best || t.move < best.move)) best = t;
+          const a = side === 1 ? pl.a : pl.a.map((v) => -v);
+          consider(tentStep(w, ctx, a, side * pl.c, pl.S));
+          if (j < RAMP_PLANES) consider(rampStep(w, ctx, a));
+        }
+      });
+      for (let t = 0; t < RAMP_DIRECTIONS; t++) consider(rampStep(w, ctx, rng.unitVector(d)));
+      // The most movers per layer among the steps that move no point further than
+      // stepCap·scale in one layer; else among all steps within the cap of this plan.
+      const calm = (t: Step) => t.move <= stepCap * scale;
+      steps.sort((x, y) => (calm(x) !== calm(y) ? (calm(x) ? -1 : 1) : betterStep(x, y) ? -1 : betterStep(y, x) ? 1 : 0));
+      // Look ahead once the end is near: a step that leaves a last group of fewer than d movers
+      // is taken only if one tent can then finish (else the next-ranked step is examined).
+      for (const t of steps.slice(0, LOOKAHEAD)) {
+        const left = r - t.lifted.length;
+        if (left === 0 || left >= d || finishable(w, t, remaining, processed, maxMove, rng)) {
+          best = t;
+          break;
         }
       }
-      if (best) {
-        w.P.set(best.P);
-        w.layers.push(...best.layers);
-        w.maxMove = Math.max(w.maxMove, best.move);
-        done = best.G;
-      }
+      if (!best && steps.length > 0) best = steps[0];
     }
-    if (!done) {
-      // Hat on a full group: the contact set, the lowest movers, then random groups; a smaller
-      // group only if no full one can be isolated (degenerate data).
-      const candidates = [contact ?? lowest(w, remaining, k), lowest(w, remaining, k)];
-      for (let t = 0; t < 6; t++) candidates.push(randomSubset(remaining, k, rng));
-      for (const g of candidates) if (!done && g.length === k) done = hatCluster(w, g, rng, false);
-      if (!done) done = hatCluster(w, candidates[0], rng, true);
-      if (!done) throw new ConvergenceError('classify', `no hyperplane isolates mover ${candidates[0][0]} from the other points`, 'check the data for points that coincide up to round-off');
+    if (!best) {
+      // Hat on a full group of k: all groups when there are few (d = 2 late), else the lowest
+      // movers and random groups; the best hat is kept. A smaller group only if no full one can be
+      // isolated within the cap and the budget still allows it (degenerate or ill-conditioned data).
+      const cap = hatOnly ? Infinity : maxMove * scale;
+      const groupsToTry: number[][] = [lowest(w, remaining, k)];
+      if (k === 2 && (r * (r - 1)) / 2 <= HAT_GROUPS) {
+        for (let i = 0; i < r; i++) for (let j = i + 1; j < r; j++) groupsToTry.push([remaining[i], remaining[j]]);
+      } else for (let t = 0; t < HAT_GROUPS; t++) groupsToTry.push(randomSubset(remaining, k, rng));
+      let hat: Step | null = null;
+      for (const g of groupsToTry) {
+        const t = hatCluster(w, g, rng, remaining, processed, cap);
+        if (t && betterStep(t, hat)) hat = t;
+        if (hat && hatOnly) break;
+      }
+      for (let size = k - 1; !hat && size >= 1; size--) {
+        if (w.layers.length + 3 + 3 * Math.ceil((r - size) / d) > budget && !hatOnly) break;
+        for (const g of [lowest(w, remaining, size), ...Array.from({ length: HAT_GROUPS }, () => randomSubset(remaining, size, rng))]) {
+          const t = hatCluster(w, g, rng, remaining, processed, cap);
+          if (t && betterStep(t, hat)) hat = t;
+        }
+      }
+      if (!hat) throw new ConvergenceError('classify', `no hyperplane isolates mover ${remaining[0]} from the other points within the displacement cap ${maxMove}·scale`, 'check the data for points that coincide up to round-off');
+      best = hat;
       if (!hatOnly) fallbacks++;
     }
+    const b: Step = best;
+    for (let i = 0; i < n; i++) if (b.F[i] !== 0) for (let q = 0; q < d; q++) w.P[i * d + q] += b.F[i] * b.dir[q];
+    w.layers.push(...b.layers);
+    w.maxMove = Math.max(w.maxMove, b.move);
+    const done = b.lifted;
     groups++;
     const moved = new Set(done);
     remaining = remaining.filter((i) => !moved.has(i));
@@ -418,10 +472,292 @@ function buildClusters(
   // Final check on the tracked positions (closed-form parallel flow): every point on its side.
   for (let i = 0; i < n; i++) {
     const h = height(w, i);
-    const ok = isMover(i) ? h >= w.H + 0.5 * mu : h <= w.H - 0.5 * mu;
+    const ok = lab[i] === movingClass ? h >= w.H + 0.5 * mu : h <= w.H - 0.5 * mu;
     if (!ok) throw new ConvergenceError('classify', `point ${i} ends at height ${h} against threshold ${w.H} (margin ${mu})`, "report this data set; method: 'hat' is the conservative alternative");
   }
   return { layers: w.layers, theta: sgn * w.H, groups, fallbacks, maxMove: w.maxMove };
+}
+
+/** A candidate step of 'cluster': its layers, the tracked positions after them, the movers now past H + μ. */
+interface Step {
+  layers: LayerLike[];
+  /** Every layer moves along dir; point i moves by F[i]·dir in all (parallel layers, P1). */
+  dir: Float64Array;
+  F: Float64Array;
+  lifted: number[];
+  /** Largest displacement of any point within one layer. */
+  move: number;
+}
+
+/** More movers lifted per layer first; then the smaller largest displacement. */
+function betterStep(a: Step, b: Step | null): boolean {
+  if (!b) return true;
+  const x = a.lifted.length * b.layers.length, y = b.lifted.length * a.layers.length;
+  if (x !== y) return x > y;
+  return a.move < b.move;
+}
+
+/**
+ * Hyperplanes through k remaining movers: facets from gift wrapping, then random groups (all
+ * pairs when d = 2 and they are few).
+ */
+function candidatePlanes(w: Work, remaining: readonly number[], processed: readonly number[], k: number, rng: Rng): { S: number[]; a: Float64Array; c: number }[] {
+  const out: { S: number[]; a: Float64Array; c: number }[] = [];
+  for (let attempt = 0; attempt < TENT_ATTEMPTS; attempt++) {
+    const f = wrapFacet(w, remaining, processed, k, rng, attempt % 2 === 0, attempt < 2 ? 0 : Math.min(2, 0.25 * (attempt >> 1)));
+    if (f) out.push(f);
+  }
+  const r = remaining.length;
+  if (k === 2 && r * (r - 1) / 2 <= PAIR_LIMIT) {
+    for (let i = 0; i < r; i++) for (let j = i + 1; j < r; j++) {
+      const pl = planeThrough(w, [remaining[i], remaining[j]], rng);
+      if (pl) out.push({ S: [remaining[i], remaining[j]], ...pl });
+    }
+  } else {
+    for (let t = 0; t < RANDOM_GROUPS; t++) {
+      const G = randomSubset(remaining, k, rng);
+      const pl = planeThrough(w, G, rng);
+      if (pl) out.push({ S: G, ...pl });
+    }
+  }
+  return out;
+}
+
+/** Heights h_i = ⟨u, x_i⟩ and role of every point at the start of a step. */
+interface StepContext {
+  h: Float64Array;
+  /** 0 non-mover, 1 remaining mover, 2 lifted (processed) mover. */
+  role: Uint8Array;
+}
+
+function stepContext(w: Work, remaining: readonly number[], processed: readonly number[]): StepContext {
+  const h = new Float64Array(w.n);
+  const role = new Uint8Array(w.n);
+  for (let i = 0; i < w.n; i++) h[i] = height(w, i);
+  for (const i of remaining) role[i] = 1;
+  for (const i of processed) role[i] = 2;
+  return { h, role };
+}
+
+/**
+ * Checks a step given every point's displacement F_i along the lift direction (⟨w, u⟩ = wu):
+ * non-movers end ≤ H − ¾μ, lifted movers ≥ H + ¾μ, everything finite. Returns the remaining
+ * movers that end at or above the lift target H + μ (null if a check fails).
+ */
+function settle(w: Work, ctx: StepContext, F: Float64Array, wu: number): number[] | null {
+  const { H, mu } = w;
+  const lifted: number[] = [];
+  for (let i = 0; i < w.n; i++) {
+    const h = ctx.h[i] + F[i] * wu;
+    if (!Number.isFinite(h)) return null;
+    const role = ctx.role[i];
+    if (role === 0) {
+      if (!(h <= H - 0.75 * mu)) return null;
+    } else if (role === 2) {
+      if (!(h >= H + 0.75 * mu)) return null;
+    } else if (h >= w.top - 1e-9 * mu) lifted.push(i);
+  }
+  return lifted;
+}
+
+/**
+ * One ramp (one layer): κ w σ(⟨a, x⟩ − c), w ⟂ a with ⟨w, u⟩ > 0. Every point with
+ * s = ⟨a, x⟩ − c > 0 rises by κ s ⟨w, u⟩: a non-mover may rise by its slack H − μ − h, a
+ * remaining mover is lifted once it gains H + μ − h, lifted movers only rise. For each kink c
+ * (midway between consecutive projections) the largest admissible κ is
+ * min over active non-movers of slack/(s⟨w,u⟩); the kink that lifts most movers is kept, with
+ * the least κ that lifts them.
+ */
+function rampStep(w: Work, ctx: StepContext, a: Float64Array): Step | null {
+  const { P, n, d, H, mu, tol } = w;
+  const lift = liftDirection(a, w.u);
+  if (!lift || lift.wu < 1e-3) return null;
+  const { h, role } = ctx;
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) s[i] = dot(P, i, a, d);
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => s[j] - s[i]);
+  let bestCount = 0, bestC = 0, bestKappa = 0;
+  for (let top = 1; top <= n; top++) {
+    const last = order[top - 1];
+    if (role[last] !== 1) {
+      // A kink just past a non-mover or a lifted mover adds no mover; but a non-mover without
+      // slack ends every larger active set.
+      if (role[last] === 0 && !(H - mu - h[last] > 0)) break;
+      continue;
+    }
+    const next = top < n ? s[order[top]] : s[last] - w.scale;
+    if (!(s[last] - next > 2 * tol)) continue;
+    const c = 0.5 * (s[last] + next);
+    let kmax = Infinity;
+    for (let t = 0; t < top; t++) {
+      const i = order[t];
+      if (role[i] === 0) kmax = Math.min(kmax, (H - mu - h[i]) / ((s[i] - c) * lift.wu));
+    }
+    if (!(kmax > 0)) break; // a non-mover without slack: every larger active set contains it
+    let count = 0, kneed = 0;
+    for (let t = 0; t < top; t++) {
+      const i = order[t];
+      if (role[i] !== 1) continue;
+      const kn = (w.top - h[i]) / ((s[i] - c) * lift.wu);
+      if (kn <= kmax) (count++, (kneed = Math.max(kneed, kn)));
+    }
+    if (count > bestCount) (bestCount = count), (bestC = c), (bestKappa = kneed);
+  }
+  if (bestCount === 0 || !(bestKappa > 0)) return null;
+  const F = new Float64Array(n);
+  let move = 0;
+  for (let i = 0; i < n; i++) if (s[i] > bestC) move = Math.max(move, (F[i] = bestKappa * (s[i] - bestC)));
+  const lifted = settle(w, ctx, F, lift.wu);
+  if (!lifted || lifted.length === 0) return null;
+  return { layers: [layer1(lift.w, bestKappa, a, -bestC)], dir: lift.w, F, lifted, move };
+}
+
+/**
+ * The two-layer tent of the file comment on the hyperplane s = ⟨a, x⟩ − c = 0 through S: the
+ * side s < 0 stays put (but for non-movers' slab, see ε), the side s > 0 is the linear side
+ * F(s) = κ(s + ε) − κ′(s − δ); null if a check fails.
+ */
+function tentStep(w: Work, ctx: StepContext, a: Float64Array, c: number, S: readonly number[]): Step | null {
+  const { P, n, d, H, mu, tol } = w;
+  const lift = liftDirection(a, w.u);
+  if (!lift || lift.wu < 1e-3) return null;
+  const { h, role } = ctx;
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) s[i] = dot(P, i, a, d) - c;
+  const inS = new Uint8Array(n);
+  for (const i of S) (inS[i] = 1), (s[i] = 0); // exclude the group by index, never by "distance > 0" (§1.7.2)
+  let gin = Infinity, gout = Infinity;
+  for (let i = 0; i < n; i++) {
+    if (inS[i]) continue;
+    if (Math.abs(s[i]) <= tol) return null; // another point on the hyperplane (degenerate)
+    if (s[i] > 0) gout = Math.min(gout, s[i]);
+    else if (role[i] === 0) gin = Math.min(gin, -s[i]); // only non-movers must stay out of the slab
+  }
+  const eps = Number.isFinite(gin) ? 0.5 * gin : w.scale;
+  let kappa = 0;
+  for (const i of S) kappa = Math.max(kappa, (w.top - h[i]) / (eps * lift.wu));
+  if (!(kappa > 0)) return null;
+  // Linear side: non-movers must stay ≤ H − μ (κ′ from below), lifted movers ≥ H + μ (κ′ from
+  // above); remaining movers go where F takes them.
+  const delta = 1e-3 * (Number.isFinite(gout) ? gout : w.scale);
+  let kappa2 = 0, kappa2max = Infinity;
+  for (let i = 0; i < n; i++) {
+    if (inS[i] || s[i] <= 0) continue;
+    if (role[i] === 2) kappa2max = Math.min(kappa2max, (kappa * (s[i] + eps) + (h[i] - H - mu) / lift.wu) / (s[i] - delta));
+    else if (role[i] === 0) kappa2 = Math.max(kappa2, (kappa * (s[i] + eps) - (H - mu - h[i]) / lift.wu) / (s[i] - delta));
+  }
+  if (kappa2 > kappa2max) return null;
+  const F = new Float64Array(n);
+  let move = 0;
+  for (let i = 0; i < n; i++) {
+    const z = s[i] + eps;
+    if (z <= 0) continue;
+    const up = kappa * z, down = kappa2 > 0 && s[i] > delta ? kappa2 * (s[i] - delta) : 0;
+    F[i] = up - down;
+    move = Math.max(move, up, down);
+  }
+  const lifted = settle(w, ctx, F, lift.wu);
+  if (!lifted) return null;
+  for (const i of S) if (!lifted.includes(i)) return null;
+  const layers = [layer1(lift.w, kappa, a, -c + eps)];
+  if (kappa2 > 0) layers.push(layer1(lift.w, -kappa2, a, -c - delta));
+  return { layers, dir: lift.w, F, lifted, move };
+}
+
+/**
+ * Feasibility margin of the tent on s = ⟨a, x⟩ − c through S: (κ′_max − κ′_min)/κ with the
+ * bounds of tentStep (≥ 0: feasible; larger: more room), 1 + 1/(1 + κ′/κ) when no lifted mover
+ * bounds κ′ (feasible; a smaller push ranks higher); −∞ when degenerate.
+ */
+function tentMargin(w: Work, ctx: StepContext, a: Float64Array, c: number, S: readonly number[]): number {
+  const { P, n, d, H, mu, tol } = w;
+  const lift = liftDirection(a, w.u);
+  if (!lift || lift.wu < 1e-3) return -Infinity;
+  const { h, role } = ctx;
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) s[i] = dot(P, i, a, d) - c;
+  const inS = new Uint8Array(n);
+  for (const i of S) (inS[i] = 1), (s[i] = 0);
+  let gin = Infinity, gout = Infinity;
+  for (let i = 0; i < n; i++) {
+    if (inS[i]) continue;
+    if (Math.abs(s[i]) <= 1e3 * tol) return -Infinity;
+    if (s[i] > 0) gout = Math.min(gout, s[i]);
+    else if (role[i] === 0) gin = Math.min(gin, -s[i]);
+  }
+  const eps = Number.isFinite(gin) ? 0.5 * gin : w.scale;
+  let kappa = 0;
+  for (const i of S) kappa = Math.max(kappa, (w.top - h[i]) / (eps * lift.wu));
+  if (!(kappa > 0)) return -Infinity;
+  const delta = 1e-3 * (Number.isFinite(gout) ? gout : w.scale);
+  let kappa2 = 0, kappa2max = Infinity;
+  for (let i = 0; i < n; i++) {
+    if (inS[i] || s[i] <= 0) continue;
+    if (role[i] === 2) kappa2max = Math.min(kappa2max, (kappa * (s[i] + eps) + (h[i] - H - mu) / lift.wu) / (s[i] - delta));
+    else if (role[i] === 0) kappa2 = Math.max(kappa2, (kappa * (s[i] + eps) - (H - mu - h[i]) / lift.wu) / (s[i] - delta));
+  }
+  return Number.isFinite(kappa2max) ? (kappa2max - kappa2) / kappa : 1 + 1 / (1 + kappa2 / kappa);
+}
+
+/**
+ * Hyperplanes through a group G of fewer than d movers: the normal is free in the orthogonal
+ * complement of aff(G); random normals there, then a hill climb on tentMargin from the best few.
+ */
+function searchNormals(w: Work, ctx: StepContext, G: readonly number[], rng: Rng): { S: number[]; a: Float64Array; c: number }[] {
+  const { P, d } = w;
+  const Q: Float64Array[] = [];
+  for (let j = 1; j < G.length; j++) {
+    const e = new Float64Array(d);
+    for (let k = 0; k < d; k++) e[k] = P[G[j] * d + k] - P[G[0] * d + k];
+    orthogonalize(e, Q);
+    if (normalize(e) > 1e-12 * w.scale) Q.push(e);
+  }
+  const offset = (a: Float64Array): number => {
+    let c = 0;
+    for (const i of G) c += dot(P, i, a, d);
+    return c / G.length;
+  };
+  const starts: { a: Float64Array; score: number }[] = [];
+  for (let t = 0; t < SEARCH_STARTS; t++) {
+    const a = new Float64Array(d);
+    for (let k = 0; k < d; k++) a[k] = rng.normal();
+    orthogonalize(a, Q);
+    if (!(normalize(a) > 1e-8)) continue;
+    starts.push({ a, score: tentMargin(w, ctx, a, offset(a), G) });
+  }
+  starts.sort((x, y) => y.score - x.score);
+  const out: { S: number[]; a: Float64Array; c: number }[] = [];
+  for (const st of starts.slice(0, SEARCH_CLIMBS)) {
+    let { a, score } = st;
+    let step = 0.5;
+    for (let it = 0; it < SEARCH_ITERATIONS && step > 1e-3; it++) {
+      const b = Float64Array.from(a);
+      for (let k = 0; k < d; k++) b[k] += step * rng.normal();
+      orthogonalize(b, Q);
+      if (!(normalize(b) > 1e-8)) continue;
+      const sb = tentMargin(w, ctx, b, offset(b), G);
+      if (sb > score) (a = b), (score = sb);
+      else step *= 0.85;
+    }
+    if (score >= 0) out.push({ S: G.slice(), a, c: offset(a) });
+  }
+  return out;
+}
+
+/** Whether, after step t, one tent (normal searched) lifts every remaining mover. */
+function finishable(w: Work, t: Step, remaining: readonly number[], processed: readonly number[], maxMove: number, rng: Rng): boolean {
+  const { n, d } = w;
+  const P = Float64Array.from(w.P);
+  for (let i = 0; i < n; i++) if (t.F[i] !== 0) for (let q = 0; q < d; q++) P[i * d + q] += t.F[i] * t.dir[q];
+  const next: Work = { ...w, P };
+  const lifted = new Set(t.lifted);
+  const left = remaining.filter((i) => !lifted.has(i));
+  const ctx = stepContext(next, left, processed.concat(t.lifted));
+  for (const pl of searchNormals(next, ctx, left, rng)) {
+    const f = tentStep(next, ctx, pl.a, pl.c, pl.S);
+    if (f && f.move <= maxMove * w.scale && f.lifted.length === left.length) return true;
+  }
+  return false;
 }
 
 function lowest(w: Work, remaining: readonly number[], k: number): number[] {
@@ -545,154 +881,79 @@ function liftDirection(a: Float64Array, u: Float64Array): { w: Float64Array; wu:
   return { w: wv, wu };
 }
 
-/**
- * Applies one parallel layer (dir·coef·σ(⟨a,x⟩ + b), τ = 1) to the tracked points in closed
- * form; returns the largest displacement.
- */
-function applyLayer(w: Work, P: Float64Array, dir: Float64Array, coef: number, a: Float64Array, b: number): number {
-  const { n, d } = w;
-  let move = 0;
-  for (let i = 0; i < n; i++) {
-    const act = dot(P, i, a, d) + b;
-    if (act > 0) {
-      const step = coef * act;
-      for (let k = 0; k < d; k++) P[i * d + k] += step * dir[k];
-      move = Math.max(move, Math.abs(step));
-    }
-  }
-  return move;
-}
-
 function layer1(dir: Float64Array, coef: number, a: Float64Array, b: number): LayerLike {
   return { duration: 1, W: dir.map((v) => v * coef), A: Float64Array.from(a), b: Float64Array.of(b) };
 }
 
-/** Checks every margin on trial positions Pt; the movers in `G` must now be lifted. */
-function marginsHold(w: Work, Pt: Float64Array, lifted: Set<number>): boolean {
-  const { n, d, u, H, mu } = w;
-  for (let i = 0; i < n; i++) {
-    const h = dot(Pt, i, u, d);
-    if (lifted.has(i)) {
-      if (!(h >= H + 0.75 * mu)) return false;
-    } else if (!(h <= H - 0.75 * mu) && !(h >= H + 0.75 * mu)) return false;
-    if (!Number.isFinite(h)) return false;
-  }
-  return true;
-}
-
-/** The two-layer tent of the file comment on the facet (a, c) through S; null if a check fails. */
-function tentCluster(
-  w: Work, a: Float64Array, c: number, S: readonly number[], remaining: readonly number[], processed: readonly number[], remainingMayBeOutside = false,
-): { G: number[]; P: Float64Array; layers: LayerLike[]; move: number } | null {
-  const { P, n, d, lab, H, mu, tol } = w;
-  const lift = liftDirection(a, w.u);
-  if (!lift) return null;
-  const s = new Float64Array(n);
-  for (let i = 0; i < n; i++) s[i] = dot(P, i, a, d) - c;
-  const G = new Set(S);
-  const remainingSet = new Set(remaining);
-  for (const i of remaining) if (!G.has(i) && Math.abs(s[i]) <= tol) G.add(i); // degenerate: more movers on the facet
-  for (const i of S) s[i] = 0; // exclude the cluster by index, never by "distance > 0" (§1.7.2)
-  const processedSet = new Set(processed);
-  let gin = Infinity, gout = Infinity;
-  for (let i = 0; i < n; i++) {
-    if (G.has(i)) continue;
-    if (remainingSet.has(i) && s[i] > -tol && !remainingMayBeOutside) return null; // a remaining mover outside or on the facet
-    if (Math.abs(s[i]) <= tol) return null;
-    if (s[i] < 0) gin = Math.min(gin, -s[i]);
-    else gout = Math.min(gout, s[i]);
-  }
-  const eps = Number.isFinite(gin) ? 0.5 * gin : w.scale;
-  let kappa = 0;
-  for (const i of G) kappa = Math.max(kappa, (H + mu - dot(P, i, w.u, d)) / (eps * lift.wu));
-  if (!(kappa > 0)) return null;
-  // Outside the facet: non-movers must stay ≤ H − μ (a lower bound on κ′), processed movers
-  // ≥ H + μ (an upper bound on κ′). F(s) = κ(s + ε) − κ′(s − δ) there.
-  const delta = 1e-3 * gout;
-  let kappa2 = 0, kappa2max = Infinity;
-  if (Number.isFinite(gout)) {
-    for (let i = 0; i < n; i++) {
-      if (G.has(i) || s[i] <= 0) continue;
-      const h = dot(P, i, w.u, d);
-      if (processedSet.has(i)) {
-        kappa2max = Math.min(kappa2max, (kappa * (s[i] + eps) + (h - H - mu) / lift.wu) / (s[i] - delta));
-      } else {
-        kappa2 = Math.max(kappa2, (kappa * (s[i] + eps) - (H - mu - h) / lift.wu) / (s[i] - delta));
-      }
-    }
-  }
-  if (kappa2 > kappa2max) return null;
-  const Pt = Float64Array.from(P);
-  let move = applyLayer(w, Pt, lift.w, kappa, a, -c + eps);
-  if (kappa2 > 0) move = Math.max(move, applyLayer(w, Pt, lift.w, -kappa2, a, -c - delta));
-  if (!marginsHold(w, Pt, G)) return null;
-  const layers = [layer1(lift.w, kappa, a, -c + eps)];
-  if (kappa2 > 0) layers.push(layer1(lift.w, -kappa2, a, -c - delta));
-  return { G: [...G], P: Pt, layers, move };
-}
-
 /**
  * ALGORITHMS.md §C1: the hat h(s) = σ(s + ε) − 2σ(s) + σ(s − ε) on a hyperplane through the
- * group, three layers; only the group moves. Tries the group, then smaller groups, with random
- * normals in the orthogonal complement of the group's affine hull.
+ * group G, three layers; of the non-movers and lifted movers only those in the slab |s| < ε
+ * would move (ε = half the distance of the nearest non-mover, so none does); movers in it are
+ * bumped up. Random normals in the orthogonal complement of aff(G) when |G| < d; the
+ * admissible normal and side with the smallest excursion is kept.
  */
-function hatCluster(w: Work, group: readonly number[], rng: Rng, shrink: boolean): number[] | null {
-  const { P, n, d, H, mu } = w;
-  for (let size = group.length; size >= 1; size = shrink && size > 1 ? size - 1 : 0) {
-    const G = group.slice(0, size);
-    const inG = new Set(G);
-    // Conditioning: the ramps are active on one whole side of the hyperplane, where points make
-    // an excursion of κ·|s| that the later ramps undo; keep the normal and the side with the
-    // smallest excursion (a solver's error on it is what survives the cancellation).
-    let best: { P: Float64Array; layers: LayerLike[]; move: number } | null = null;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const Q: Float64Array[] = [];
-      for (let j = 1; j < G.length; j++) {
-        const e = new Float64Array(d);
-        for (let k = 0; k < d; k++) e[k] = P[G[j] * d + k] - P[G[0] * d + k];
-        orthogonalize(e, Q);
-        if (normalize(e) > 1e-12 * w.scale) Q.push(e);
-      }
-      const a = new Float64Array(d);
-      for (let k = 0; k < d; k++) a[k] = rng.normal();
-      orthogonalize(a, Q);
-      if (!(normalize(a) > 1e-8)) continue;
-      const lift = liftDirection(a, w.u);
-      if (!lift) continue;
-      let c = 0;
-      for (const i of G) c += dot(P, i, a, d);
-      c /= G.length;
-      let gap = Infinity;
-      let flat = true;
-      for (const i of G) if (Math.abs(dot(P, i, a, d) - c) > 1e-9 * w.scale) flat = false;
-      if (!flat) continue;
-      for (let i = 0; i < n; i++) if (!inG.has(i)) gap = Math.min(gap, Math.abs(dot(P, i, a, d) - c));
-      if (!(gap > w.tol)) continue;
-      const eps = Number.isFinite(gap) ? 0.5 * gap : w.scale;
-      let kappa = 0;
-      for (const i of G) kappa = Math.max(kappa, (H + mu - dot(P, i, w.u, d)) / (eps * lift.wu));
-      for (const side of [1, -1]) {
-        const as = a.map((v) => side * v), cs = side * c;
-        const Pt = Float64Array.from(P);
-        let move = applyLayer(w, Pt, lift.w, kappa, as, -cs + eps);
-        move = Math.max(move, applyLayer(w, Pt, lift.w, -2 * kappa, as, -cs));
-        move = Math.max(move, applyLayer(w, Pt, lift.w, kappa, as, -cs - eps));
-        if (!marginsHold(w, Pt, inG)) continue;
-        if (!best || move < best.move) {
-          best = { P: Pt, move, layers: [layer1(lift.w, kappa, as, -cs + eps), layer1(lift.w, -2 * kappa, as, -cs), layer1(lift.w, kappa, as, -cs - eps)] };
+function hatCluster(w: Work, G: readonly number[], rng: Rng, remaining: readonly number[], processed: readonly number[], moveCap: number): Step | null {
+  const { P, n, d, lab } = w;
+  const inG = new Set(G);
+  const Q: Float64Array[] = [];
+  for (let j = 1; j < G.length; j++) {
+    const e = new Float64Array(d);
+    for (let k = 0; k < d; k++) e[k] = P[G[j] * d + k] - P[G[0] * d + k];
+    orthogonalize(e, Q);
+    if (normalize(e) > 1e-12 * w.scale) Q.push(e);
+  }
+  const ctx = stepContext(w, remaining, processed);
+  // Conditioning: the ramps are active on one whole side of the hyperplane, where points make
+  // an excursion of κ·|s| that the later ramps undo; keep the normal and the side with the
+  // smallest excursion (a solver's error on it is what survives the cancellation).
+  let best: Step | null = null;
+  const attempts = Q.length === d - 1 ? 1 : HAT_NORMALS;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const a = new Float64Array(d);
+    for (let k = 0; k < d; k++) a[k] = rng.normal();
+    orthogonalize(a, Q);
+    if (!(normalize(a) > 1e-8)) continue;
+    const lift = liftDirection(a, w.u);
+    if (!lift || lift.wu < 1e-3) continue;
+    let c = 0;
+    for (const i of G) c += dot(P, i, a, d);
+    c /= G.length;
+    let flat = true;
+    for (const i of G) if (Math.abs(dot(P, i, a, d) - c) > 1e-9 * w.scale) flat = false;
+    if (!flat) continue;
+    // Only non-movers must stay out of the slab |s| < 2ε (movers there are bumped up: harmless).
+    let gap = Infinity, any = Infinity;
+    for (let i = 0; i < n; i++) {
+      if (inG.has(i)) continue;
+      const g = Math.abs(dot(P, i, a, d) - c);
+      any = Math.min(any, g);
+      if (lab[i] !== w.movingClass) gap = Math.min(gap, g);
+    }
+    if (!(any > w.tol)) continue;
+    const eps = Number.isFinite(gap) ? 0.5 * gap : w.scale;
+    let kappa = 0;
+    for (const i of G) kappa = Math.max(kappa, (w.top - ctx.h[i]) / (eps * lift.wu));
+    for (const side of [1, -1]) {
+      const F = new Float64Array(n);
+      let move = 0;
+      for (let i = 0; i < n; i++) {
+        const s = side * (dot(P, i, a, d) - c);
+        if (inG.has(i)) (F[i] = kappa * eps), (move = Math.max(move, kappa * eps));
+        else if (s > -eps) {
+          const r1 = kappa * (s + eps), r2 = s > 0 ? 2 * kappa * s : 0, r3 = s > eps ? kappa * (s - eps) : 0;
+          F[i] = r1 - r2 + r3;
+          move = Math.max(move, r1, Math.abs(r1 - r2));
         }
       }
-      if (Q.length === d - 1 && best) break; // the normal is unique: nothing left to choose
+      if (!(move <= moveCap)) continue;
+      const lifted = settle(w, ctx, F, lift.wu);
+      if (!lifted || G.some((i) => !lifted.includes(i))) continue;
+      const as = a.map((v) => side * v), cs = side * c;
+      const t: Step = { layers: [layer1(lift.w, kappa, as, -cs + eps), layer1(lift.w, -2 * kappa, as, -cs), layer1(lift.w, kappa, as, -cs - eps)], dir: lift.w, F, lifted, move };
+      if (betterStep(t, best)) best = t;
     }
-    if (best) {
-      P.set(best.P);
-      w.maxMove = Math.max(w.maxMove, best.move);
-      w.layers.push(...best.layers);
-      return G;
-    }
-    if (size === 1) break;
   }
-  return null;
+  return best;
 }
 
 /** A hyperplane ⟨a, x⟩ = c through the points G (unit a; random within the freedom when |G| < d). */
