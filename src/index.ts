@@ -34,8 +34,8 @@ export {
   type MeasureTransport,
 } from './controllers/transport.js';
 export { hardmaxDynamics, hardmaxDynamicsAsync, type HardmaxOptions, type HardmaxResult, type HardmaxAlgorithm, type AttentionCluster } from './attention/hardmax.js';
-export { softmaxDynamics, type SoftmaxOptions, type SoftmaxResult, type SoftmaxAlgorithm } from './attention/softmax.js';
-export { sphereDynamics, countClusters, type SphereOptions, type SphereResult, type SphereAlgorithm } from './attention/sphere.js';
+export { softmaxDynamics, softmaxDynamicsAsync, type SoftmaxOptions, type SoftmaxResult, type SoftmaxAlgorithm } from './attention/softmax.js';
+export { sphereDynamics, sphereDynamicsAsync, countClusters, type SphereOptions, type SphereResult, type SphereAlgorithm } from './attention/sphere.js';
 export { checkEquilibrium, type EquilibriumReport } from './attention/equilibrium.js';
 export type { MatrixLike } from './attention/matrix.js';
 export {

@@ -14,14 +14,15 @@
  */
 import { FlowsteerError, InvalidArgumentError } from '../errors.js';
 import { softmaxCut, softmaxStepJS } from '../kernels/softmax.js';
-import { wasmRuntime } from '../runtime/loader.js';
+import { wasmRuntime, type WasmRuntime } from '../runtime/loader.js';
 import type { PointCloud, PointsLike } from '../types.js';
 import { asCloud, checkCount, checkOneOf, checkPositive } from '../validate.js';
 import { withArena } from '../flow/flow.js';
+import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import { asSPD, type MatrixLike } from './matrix.js';
 import { clusterTokens, type AttentionCluster } from './hardmax.js';
 
-export interface SoftmaxOptions {
+export interface SoftmaxOptions extends ProgressOptions {
   /** d×d symmetric positive definite; default the identity. */
   A?: MatrixLike;
   /** Step weight α > 0 (default 0.5). */
@@ -62,7 +63,32 @@ interface SoftmaxKernels {
   softmaxScratchBytes(n: number, d: number, mode: number): number;
 }
 
+/** Runs eq. 4.2 for `steps` steps from Z (n tokens in R^d). */
 export function softmaxDynamics(Z: PointsLike, options: SoftmaxOptions = {}): SoftmaxResult {
+  return runSync(softmaxSteps(planSoftmax(Z, options, 'softmaxDynamics')), options, 'softmaxDynamics');
+}
+
+/** Like softmaxDynamics, but yields to the event loop between groups of steps (progress, AbortSignal.timeout, UI). */
+export function softmaxDynamicsAsync(Z: PointsLike, options: SoftmaxOptions = {}): Promise<SoftmaxResult> {
+  return runAsync(softmaxSteps(planSoftmax(Z, options, 'softmaxDynamicsAsync')), options, 'softmaxDynamicsAsync');
+}
+
+interface SoftmaxPlan {
+  cloud: PointCloud;
+  A: Float64Array;
+  alpha: number;
+  T: number;
+  steps: number;
+  record: boolean;
+  clusterTol: number;
+  mode: number;
+  c: number;
+  invT: number;
+  cut: number;
+  rt: WasmRuntime | null;
+}
+
+function planSoftmax(Z: PointsLike, options: SoftmaxOptions, fn: string): SoftmaxPlan {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object');
   const cloud = asCloud(Z, 'Z', { minPoints: 1 });
   const n = cloud.n, d = cloud.d;
@@ -79,31 +105,47 @@ export function softmaxDynamics(Z: PointsLike, options: SoftmaxOptions = {}): So
   }
   const c = alpha / (1 + alpha), invT = 1 / T, cut = softmaxCut(n);
   if (!Number.isFinite(invT)) throw new InvalidArgumentError('options.temperature', T, 'a temperature whose inverse is finite');
+  return { cloud, A, alpha, T, steps, record, clusterTol, mode, c, invT, cut, rt: wasmRuntime(fn) };
+}
+
+/**
+ * Groups of steps of ~10^7 multiply–adds (at least one step) per unit of work; each group runs
+ * in its own arena scope, so no WASM memory is held across a yield.
+ */
+function* softmaxSteps(plan: SoftmaxPlan): Generator<number, SoftmaxResult> {
+  const { cloud, A, steps, record, mode, c, invT, cut, rt } = plan;
+  const n = cloud.n, d = cloud.d;
   const z = Float64Array.from(cloud.data);
   const trajectory: PointCloud[] = record ? [{ n, d, data: z.slice() }] : [];
-  const rt = wasmRuntime('softmaxDynamics');
-  if (!rt) {
-    for (let s = 0; s < steps; s++) {
-      softmaxStepJS(z, n, d, A, c, invT, cut);
-      if (record) trajectory.push({ n, d, data: z.slice() });
-    }
-  } else {
-    const k = rt.exports as unknown as SoftmaxKernels;
-    withArena(rt, () => {
-      const a = rt.arena;
-      const pz = a.pushF64(z, 'Z'), pA = a.pushF64(A, 'A');
-      const ps = a.alloc(k.softmaxScratchBytes(n, d, mode), mode ? 'scratch (n×n scores; pass algorithm: \'rows\' to use O(nd) memory)' : 'scratch');
-      for (let s = 0; s < steps; s++) {
-        k.softmaxStep(pz, n, d, pA, c, invT, cut, mode, ps);
-        if (record) trajectory.push({ n, d, data: a.f64.slice(pz >>> 3, (pz >>> 3) + n * d) });
+  const per = Math.max(1, Math.floor(1e7 / Math.max(1, n * n * (d + 2))));
+  for (let done = 0; done < steps; ) {
+    const m = Math.min(per, steps - done);
+    if (!rt) {
+      for (let s = 0; s < m; s++) {
+        softmaxStepJS(z, n, d, A, c, invT, cut);
+        if (record) trajectory.push({ n, d, data: z.slice() });
       }
-      z.set(a.f64.subarray(pz >>> 3, (pz >>> 3) + n * d));
-    });
-  }
-  for (let j = 0; j < z.length; j++) {
-    if (!Number.isFinite(z[j])) {
-      throw new FlowsteerError('NON_FINITE', `softmaxDynamics: token ${Math.floor(j / d)} became ${z[j]}; the scores overflowed — scale the tokens or A down, or raise the temperature`, { parameter: 'options.temperature', value: T });
+    } else {
+      const k = rt.exports as unknown as SoftmaxKernels;
+      withArena(rt, () => {
+        const a = rt.arena;
+        const pz = a.pushF64(z, 'Z'), pA = a.pushF64(A, 'A');
+        const ps = a.alloc(k.softmaxScratchBytes(n, d, mode), mode ? 'scratch (n×n scores; pass algorithm: \'rows\' to use O(nd) memory)' : 'scratch');
+        for (let s = 0; s < m; s++) {
+          k.softmaxStep(pz, n, d, pA, c, invT, cut, mode, ps);
+          if (record) trajectory.push({ n, d, data: a.f64.slice(pz >>> 3, (pz >>> 3) + n * d) });
+        }
+        z.set(a.f64.subarray(pz >>> 3, (pz >>> 3) + n * d));
+      });
     }
+    for (let j = 0; j < z.length; j++) {
+      if (!Number.isFinite(z[j])) {
+        throw new FlowsteerError('NON_FINITE', `softmaxDynamics: token ${Math.floor(j / d)} became ${z[j]}; the scores overflowed — scale the tokens or A down, or raise the temperature`, { parameter: 'options.temperature', value: plan.T });
+      }
+    }
+    done += m;
+    yield done / steps;
   }
+  const T = plan.T, alpha = plan.alpha, clusterTol = plan.clusterTol;
   return { tokens: { n, d, data: z }, trajectory, clusters: clusterTokens(z, n, d, clusterTol), A, alpha, temperature: T };
 }

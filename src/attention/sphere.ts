@@ -16,13 +16,14 @@
  */
 import { FlowsteerError, InvalidArgumentError } from '../errors.js';
 import { sphereRk4JS } from '../kernels/sphere.js';
-import { wasmRuntime } from '../runtime/loader.js';
+import { wasmRuntime, type WasmRuntime } from '../runtime/loader.js';
 import type { PointCloud, PointsLike } from '../types.js';
 import { asCloud, checkCount, checkNumber, checkOneOf, checkPositive } from '../validate.js';
 import { withArena } from '../flow/flow.js';
+import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import { asSquare, type MatrixLike } from './matrix.js';
 
-export interface SphereOptions {
+export interface SphereOptions extends ProgressOptions {
   /** Inverse temperature β ≥ 0 (default 1). */
   beta?: number;
   /** Number of RK4 steps (default 1000). */
@@ -75,7 +76,33 @@ interface SphereKernels {
   sphereScratchBytes(n: number, d: number): number;
 }
 
+/** Integrates the particle system from X (n particles in R^d, normalised onto the sphere first). */
 export function sphereDynamics(X: PointsLike, options: SphereOptions = {}): SphereResult {
+  return runSync(sphereSteps(planSphere(X, options, 'sphereDynamics')), options, 'sphereDynamics');
+}
+
+/** Like sphereDynamics, but yields to the event loop between groups of steps (progress, AbortSignal.timeout, UI). */
+export function sphereDynamicsAsync(X: PointsLike, options: SphereOptions = {}): Promise<SphereResult> {
+  return runAsync(sphereSteps(planSphere(X, options, 'sphereDynamicsAsync')), options, 'sphereDynamicsAsync');
+}
+
+interface SpherePlan {
+  n: number;
+  d: number;
+  x: Float64Array;
+  beta: number;
+  steps: number;
+  dt: number;
+  mode: 'SA' | 'USA';
+  Q: Float64Array;
+  K: Float64Array;
+  V: Float64Array;
+  every: number;
+  symmetric: boolean;
+  rt: WasmRuntime | null;
+}
+
+function planSphere(X: PointsLike, options: SphereOptions, fn: string): SpherePlan {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object');
   const cloud = asCloud(X, 'X', { minPoints: 1 });
   const n = cloud.n, d = cloud.d;
@@ -100,43 +127,48 @@ export function sphereDynamics(X: PointsLike, options: SphereOptions = {}): Sphe
     const r = Math.sqrt(r2);
     for (let k = 0; k < d; k++) x[i * d + k] /= r;
   }
+  return { n, d, x, beta, steps, dt, mode, Q, K, V, every, symmetric, rt: wasmRuntime(fn) };
+}
+
+/**
+ * Units of work of ~10^7 pair evaluations (at least one RK4 step, never across a recorded
+ * frame); each unit runs in its own arena scope, so no WASM memory is held across a yield.
+ */
+function* sphereSteps(plan: SpherePlan): Generator<number, SphereResult> {
+  const { n, d, x, beta, steps, dt, mode, Q, K, V, every, symmetric, rt } = plan;
   const trajectory: PointCloud[] = [];
   const times: number[] = [];
   if (every) {
     trajectory.push({ n, d, data: x.slice() });
     times.push(0);
   }
-  const chunk = every || steps;
   const sa = mode === 'SA';
-  const rt = wasmRuntime('sphereDynamics');
-  const advance = (run: (m: number) => void, read: () => Float64Array): void => {
-    for (let done = 0; done < steps; ) {
-      const m = Math.min(chunk, steps - done);
-      run(m);
-      done += m;
-      if (every && m === chunk) {
-        trajectory.push({ n, d, data: read().slice() });
-        times.push(done * dt);
+  const per = Math.max(1, Math.floor(1e7 / Math.max(1, 4 * n * n * (d + 1))));
+  for (let done = 0; done < steps; ) {
+    let m = Math.min(per, steps - done);
+    if (every) m = Math.min(m, every - (done % every));
+    if (!rt) sphereRk4JS(x, n, d, Q, K, V, beta, sa, dt, m, symmetric);
+    else {
+      const k = rt.exports as unknown as SphereKernels;
+      withArena(rt, () => {
+        const a = rt.arena;
+        const px = a.pushF64(x, 'X'), pq = a.pushF64(Q), pk = a.pushF64(K), pv = a.pushF64(V);
+        const ps = a.alloc(k.sphereScratchBytes(n, d), 'scratch');
+        k.sphereRk4(px, n, d, pq, pk, pv, beta, sa ? 1 : 0, dt, m, symmetric ? 1 : 0, ps);
+        x.set(a.f64.subarray(px >>> 3, (px >>> 3) + n * d));
+      });
+    }
+    done += m;
+    for (let j = 0; j < x.length; j++) {
+      if (!Number.isFinite(x[j])) {
+        throw new FlowsteerError('NON_FINITE', `sphereDynamics: particle ${Math.floor(j / d)} became ${x[j]}; the ${mode} field overflowed or the step is too large — lower dt (USA needs dt ≲ 0.01·e^{−β}) or β`, { parameter: 'options.dt', value: dt });
       }
     }
-  };
-  if (!rt) {
-    advance((m) => sphereRk4JS(x, n, d, Q, K, V, beta, sa, dt, m, symmetric), () => x);
-  } else {
-    const k = rt.exports as unknown as SphereKernels;
-    withArena(rt, () => {
-      const a = rt.arena;
-      const px = a.pushF64(x, 'X'), pq = a.pushF64(Q), pk = a.pushF64(K), pv = a.pushF64(V);
-      const ps = a.alloc(k.sphereScratchBytes(n, d), 'scratch');
-      const view = (): Float64Array => a.f64.subarray(px >>> 3, (px >>> 3) + n * d);
-      advance((m) => k.sphereRk4(px, n, d, pq, pk, pv, beta, sa ? 1 : 0, dt, m, symmetric ? 1 : 0, ps), view);
-      x.set(view());
-    });
-  }
-  for (let j = 0; j < x.length; j++) {
-    if (!Number.isFinite(x[j])) {
-      throw new FlowsteerError('NON_FINITE', `sphereDynamics: particle ${Math.floor(j / d)} became ${x[j]}; the ${mode} field overflowed or the step is too large — lower dt (USA needs dt ≲ 0.01·e^{−β}) or β`, { parameter: 'options.dt', value: dt });
+    if (every && done % every === 0) {
+      trajectory.push({ n, d, data: x.slice() });
+      times.push(done * dt);
     }
+    yield done / steps;
   }
   return { tokens: { n, d, data: x }, trajectory, times };
 }
