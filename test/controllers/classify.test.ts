@@ -60,7 +60,7 @@ describe('classify: switch counts on the paper table (N = 60, 30 + 30, uniform i
         worstDisplacement = Math.max(worstDisplacement, c.maxDisplacement);
       }
       const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
-      rows.push(`d=${String(d).padStart(2)}  published ${String(published[j]).padStart(2)}  ours min ${Math.min(...counts)} mean ${mean.toFixed(1)} max ${Math.max(...counts)}  hat fallbacks ${fallbacks}  max displacement ${worstDisplacement.toExponential(1)}·scale  hat ${3 * Math.ceil(30 / d) - 1}  paper bound ${4 * Math.ceil(30 / d) - 1}`);
+      rows.push(`d=${String(d).padStart(2)}  published ${String(published[j]).padStart(2)}  ours min ${Math.min(...counts)} mean ${mean.toFixed(1)} max ${Math.max(...counts)}  hat steps ${fallbacks}  max displacement ${worstDisplacement.toExponential(1)}·scale  hat ${3 * Math.ceil(30 / d) - 1}  paper bound ${4 * Math.ceil(30 / d) - 1}`);
     });
     console.log('classify table (5 data sets per d):\n' + rows.join('\n'));
   });
