@@ -2,6 +2,7 @@
 // Each bench/<name>.ts is bundled with esbuild into build/bench/<name>.js (so it loads
 // build/flowsteer.wasm like the published bundle does) and run in its own Node process.
 import { build } from 'esbuild';
+import { wasmBeside } from '../scripts/wasm-source-plugin.mjs';
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -19,16 +20,6 @@ for (const name of chosen) {
     process.exit(2);
   }
 }
-const swap = {
-  name: 'wasm-source',
-  setup(b) {
-    b.onLoad({ filter: /src[\\/]runtime[\\/]wasm-source\.ts$/ }, () => ({
-      contents: `export const WASM_FILES = { release: 'flowsteer.wasm', debug: 'flowsteer.debug.wasm' };
-export function defaultWasmSource(variant) { return new URL('../' + WASM_FILES[variant], import.meta.url); }`,
-      loader: 'js',
-    }));
-  },
-};
 let failed = false;
 for (const name of chosen) {
   const outfile = join(root, 'build', 'bench', `${name}.js`);
@@ -41,7 +32,7 @@ for (const name of chosen) {
     target: 'es2022',
     logLevel: 'warning',
     external: ['benchmark'],
-    plugins: [swap],
+    plugins: [wasmBeside('../')],
   });
   console.log(`\n### bench/${name}`);
   const r = spawnSync(process.execPath, [outfile, ...passThrough], { stdio: 'inherit', cwd: root });

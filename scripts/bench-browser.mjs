@@ -5,6 +5,7 @@
 // Writes out/bench-browser.json and web/dist/node-results.json (so the page, opened by hand with
 // `npm run serve`, shows the ratios too). The machine is shared: run it when it is quiet.
 import { build } from 'esbuild';
+import { wasmBeside } from './wasm-source-plugin.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -32,16 +33,7 @@ console.log(JSON.stringify(r));`,
   platform: 'node',
   target: 'es2022',
   logLevel: 'warning',
-  plugins: [{
-    name: 'wasm-source',
-    setup(b) {
-      b.onLoad({ filter: /src[\\/]runtime[\\/]wasm-source\.ts$/ }, () => ({
-        contents: `export const WASM_FILES = { release: 'flowsteer.wasm', debug: 'flowsteer.debug.wasm' };
-export function defaultWasmSource(variant) { return new URL('../' + WASM_FILES[variant], import.meta.url); }`,
-        loader: 'js',
-      }));
-    },
-  }],
+  plugins: [wasmBeside('../')],
 });
 const nodeRun = spawnSync(process.execPath, [entry], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 if (nodeRun.status !== 0) throw new Error('the Node side of the benchmark failed');

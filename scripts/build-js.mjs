@@ -7,7 +7,8 @@
 // The one module that knows where the .wasm lives (src/runtime/wasm-source.ts) is replaced per
 // bundle; everything else is the same code everywhere.
 import { build } from 'esbuild';
-import { readFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { wasmBeside, wasmInline } from './wasm-source-plugin.mjs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,38 +17,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmFile = join(root, 'build', 'flowsteer.wasm');
 if (!existsSync(wasmFile)) throw new Error('build/flowsteer.wasm is missing: run `npm run build:wasm` first');
 
-/** `dir`: where build/ is, relative to the bundle ('../' for build/node/index.js, './' for build/cli.js). */
-const bundledSource = (dir) => `
-export const WASM_FILES = { release: 'flowsteer.wasm', debug: 'flowsteer.debug.wasm' };
-export function defaultWasmSource(variant) { return new URL('${dir}' + WASM_FILES[variant], import.meta.url); }
-`;
-const inlineSource = () => `
-export const WASM_FILES = { release: 'flowsteer.wasm', debug: 'flowsteer.debug.wasm' };
-const b64 = ${JSON.stringify(readFileSync(wasmFile).toString('base64'))};
-let bytes = null;
-function decode(s) {
-  if (typeof atob === 'function') { const bin = atob(s); const u = new Uint8Array(bin.length); for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i); return u; }
-  return new Uint8Array(Buffer.from(s, 'base64'));
-}
-export function defaultWasmSource(variant) {
-  if (variant !== 'release') throw new Error("flowsteer/inline carries only the release build; use variant: 'release'");
-  return bytes ?? (bytes = decode(b64));
-}
-`;
-const swap = (contents) => ({
-  name: 'wasm-source',
-  setup(b) {
-    b.onLoad({ filter: /src[\\/]runtime[\\/]wasm-source\.ts$/ }, () => ({ contents, loader: 'js' }));
-  },
-});
-
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning', legalComments: 'none' };
 await Promise.all([
-  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/node/index.js'), platform: 'node', plugins: [swap(bundledSource('../'))] }),
-  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/browser/index.js'), platform: 'browser', plugins: [swap(bundledSource('../'))] }),
-  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/inline/index.js'), platform: 'neutral', mainFields: ['module', 'main'], plugins: [swap(inlineSource())] }),
+  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/node/index.js'), platform: 'node', plugins: [wasmBeside('../')] }),
+  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/browser/index.js'), platform: 'browser', plugins: [wasmBeside('../')] }),
+  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/inline/index.js'), platform: 'neutral', mainFields: ['module', 'main'], plugins: [wasmInline(wasmFile)] }),
   existsSync(join(root, 'src/cli/main.ts'))
-    ? build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'build/cli.js'), platform: 'node', banner: { js: '#!/usr/bin/env node' }, plugins: [swap(bundledSource('./'))] })
+    ? build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'build/cli.js'), platform: 'node', banner: { js: '#!/usr/bin/env node' }, plugins: [wasmBeside('./')] })
     : null,
 ]);
 mkdirSync(join(root, 'build/types'), { recursive: true });

@@ -7,6 +7,7 @@
 // new Function, so the pages run under the strict Content-Security-Policy of web/index.html.
 // Usage: `node scripts/build-web.mjs` (or `npm run build:web`); `buildWeb()` for scripts/tests.
 import { build } from 'esbuild';
+import { wasmBeside } from './wasm-source-plugin.mjs';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -16,16 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'web', 'dist');
 
 // In web/dist the .wasm files sit next to the bundles.
-const wasmNextToBundle = {
-  name: 'wasm-source',
-  setup(b) {
-    b.onLoad({ filter: /src[\\/]runtime[\\/]wasm-source\.ts$/ }, () => ({
-      contents: `export const WASM_FILES = { release: 'flowsteer.wasm', debug: 'flowsteer.debug.wasm' };
-export function defaultWasmSource(variant) { return new URL('./' + WASM_FILES[variant], import.meta.url); }`,
-      loader: 'js',
-    }));
-  },
-};
+const wasmNextToBundle = wasmBeside('./');
 
 /** Builds build/*.wasm first when they are missing (a fresh clone that ran only `npm ci`). */
 export function ensureWasm() {
