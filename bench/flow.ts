@@ -15,28 +15,12 @@ import { rk4LayerJS } from '../src/kernels/rk4.js';
 import { rk4CellLayerJS } from '../src/kernels/rk4_cell.js';
 import { wasmRuntime } from '../src/runtime/loader.js';
 import { runPeer, type PeerResult } from './lib/peers.js';
+import { reluWorkload } from './lib/relu-workload.js';
 import { printRows, ratio, saveReport, type Row } from './lib/report.js';
 import { time } from './lib/timing.js';
 
 const quick = process.argv.includes('--quick');
 
-function workload(seed: number, n: number, d: number, p: number, L: number) {
-  const rng = createRng(seed);
-  const layers = [];
-  for (let l = 0; l < L; l++) {
-    const A = new Float64Array(p * d), W = new Float64Array(d * p), b = new Float64Array(p);
-    for (let i = 0; i < p; i++) {
-      A.set(rng.unitVector(d), i * d);
-      b[i] = 0.1 * rng.normal();
-    }
-    for (let j = 0; j < d * p; j++) W[j] = rng.normal() / p;
-    layers.push({ duration: 1 / L, W, A, b });
-  }
-  const controls = makeControls({ d, width: p, layers });
-  const X = new Float64Array(n * d);
-  for (let j = 0; j < X.length; j++) X[j] = rng.normal();
-  return { controls, cloud: { n, d, data: X } };
-}
 
 function flopsPerRun(n: number, d: number, p: number, L: number, steps: number): number {
   return n * L * steps * (4 * p * 4 * d + 13 * d);
@@ -71,7 +55,7 @@ const summary: Record<string, unknown> = { peakGflops: peak / 1e9 };
 const steps = 25, L = 4;
 for (const [tag, d, p] of [['A', 2, 16], ['B', 8, 32]] as const) {
   const n = quick ? 20_000 : 100_000;
-  const { controls, cloud } = workload(tag === 'A' ? 1 : 2, n, d, p, L);
+  const { controls, cloud } = reluWorkload(tag === 'A' ? 1 : 2, n, d, p, L);
   const name = `${tag}: N=${n} d=${d} p=${p} ${L}×${steps} rk4`;
   const w = time(`${name} wasm`, () => flow(controls, cloud, { stepsPerLayer: steps, rk4Kernel: 'dense' }), { maxTime: 3 });
   const valueWasm = sumAbs(flow(controls, cloud, { stepsPerLayer: steps, rk4Kernel: 'dense' }).data);
@@ -112,7 +96,7 @@ const scaling: Row[] = [];
 const sizes = quick ? [10_000, 100_000, 1_000_000] : [10_000, 100_000, 1_000_000, 10_000_000];
 const perPoint: number[] = [];
 for (const n of sizes) {
-  const { controls, cloud } = workload(3, n, 2, 16, 4);
+  const { controls, cloud } = reluWorkload(3, n, 2, 16, 4);
   const memBefore = rt.arena.memoryBytes;
   const t = time(`C N=${n}`, () => flow(controls, cloud, { stepsPerLayer: 2 }), { maxTime: n >= 1e7 ? 1 : 2, minSamples: n >= 1e7 ? 2 : 5 });
   const pointBytes = n * 2 * 8;

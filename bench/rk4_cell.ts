@@ -12,6 +12,7 @@
 import { createRng, flow, init, makeControls } from '../src/index.js';
 import { rk4KernelFor } from '../src/flow/flow.js';
 import { rk4CellLayerJS } from '../src/kernels/rk4_cell.js';
+import { reluWorkload } from './lib/relu-workload.js';
 import { printRows, saveReport, type Row } from './lib/report.js';
 
 /** Best-of-`reps` CPU seconds (user + system) of one call. */
@@ -28,23 +29,6 @@ function cpuTime(fn: () => unknown, reps: number): number {
 
 const quick = process.argv.includes('--quick');
 
-function workload(seed: number, n: number, d: number, p: number, L: number) {
-  const rng = createRng(seed);
-  const layers = [];
-  for (let l = 0; l < L; l++) {
-    const A = new Float64Array(p * d), W = new Float64Array(d * p), b = new Float64Array(p);
-    for (let i = 0; i < p; i++) {
-      A.set(rng.unitVector(d), i * d);
-      b[i] = 0.1 * rng.normal();
-    }
-    for (let j = 0; j < d * p; j++) W[j] = rng.normal() / p;
-    layers.push({ duration: 1 / L, W, A, b });
-  }
-  const controls = makeControls({ d, width: p, layers });
-  const X = new Float64Array(n * d);
-  for (let j = 0; j < X.length; j++) X[j] = rng.normal();
-  return { controls, cloud: { n, d, data: X } };
-}
 
 await init();
 const arg = (name: string): number[] | null => {
@@ -59,7 +43,7 @@ const grid: Record<string, unknown>[] = [];
 for (const d of ds) {
   for (const p of ps) {
     const n = Math.max(1024, Math.min(20_000, Math.round(4e8 / (L * steps * 16 * p * d))));
-    const { controls, cloud } = workload(7 + d * 131 + p, n, d, p, L);
+    const { controls, cloud } = reluWorkload(7 + d * 131 + p, n, d, p, L);
     const reps = quick ? 3 : 5;
     flow(controls, cloud, { stepsPerLayer: steps, rk4Kernel: 'cell' }); // warm-up (tier-up)
     const dense = cpuTime(() => flow(controls, cloud, { stepsPerLayer: steps, rk4Kernel: 'dense' }), reps);
