@@ -38,6 +38,7 @@
 // itself and nothing else. |C_a| = 1 is a strict leader (C_i = {i}, eq. 4.1, D2.1 of
 // ALGORITHMS.md); larger groups are tokens within the tie tolerance of each other.
 // Outputs per atom: leader[a] ∈ {0, 1}; first[a] = min C_i (a token); count[a] = |C_i| (tokens).
+// Returns the work done in score evaluations (for the TS side's choice of mode in 'auto').
 import { checkRange } from './lib/memory';
 
 // @ts-ignore: decorator
@@ -413,7 +414,7 @@ export function hardmaxStep(
   za: usize, m: i32, d: i32, G: usize, c: f64, tol: f64, mode: i32, update: i32,
   n: i32, mult: usize, perm: usize, off: usize, atomOf: usize,
   leader: usize, first: usize, count: usize, scratch: usize,
-): i32 {
+): f64 {
   const md = <usize>(m * d) << 3;
   checkRange(za, md);
   checkRange(G, <usize>(d * d) << 3);
@@ -450,25 +451,29 @@ export function hardmaxStep(
   L_seq = L_mark + (<usize>m << 2);
   memory.fill(L_mark, 0, <usize>m << 2);
   computeW(za, m, d, G, u);
-  let fallbacks = 0;
+  // Work done, in score evaluations (the TS side's 'auto' uses it to choose the next mode).
+  let work: f64 = 0;
+  const mf = <f64>m;
   if (mode == 1) {
     symmetricPass(u, u, m, d, tol, rmax, rthr, lsc, lidx, lcnt);
+    work = mf * (mf + 1) / 2;
     for (let i = 0; i < m; i++) {
       let cnt = listToMask(i, rthr, lsc, lidx, lcnt, mask);
       if (cnt < 0) {
         cnt = bruteRow(i, u, m, d, tol, row, rthr, mask);
-        fallbacks++;
+        work += mf;
       }
       finishRow(i, mask, cnt);
     }
   } else if (mode == 2) {
-    fallbacks = hullStep(u, m, tol, rthr, row, ord, tmp, hull, band, mask);
+    work = hullStep(u, m, tol, rthr, row, ord, tmp, hull, band, mask);
   } else {
     for (let i = 0; i < m; i++) finishRow(i, mask, bruteRow(i, u, m, d, tol, row, rthr, mask));
+    work = mf * mf;
   }
   leaderPass(u, m, d, tol, row, rthr, mask, leader);
   if (update) memory.copy(za, zn, md);
-  return fallbacks;
+  return work;
 }
 
 /**
@@ -502,7 +507,7 @@ function leaderPass(u: usize, m: i32, d: i32, tol: f64, row: usize, rthr: usize,
 function hullStep(
   u: usize, m: i32, tol: f64, rthr: usize, row: usize,
   ord: usize, tmp: usize, hull: usize, band: usize, mask: usize,
-): i32 {
+): f64 {
   // Scale: R = max |u coordinate|. A computed score dot(u_i, u_l) = fl(fl(x0 y0) + fl(x1 y1))
   // is within γ₂(|x0 y0| + |x1 y1|) ≤ 4.0000001·u·R² of ⟨u_i, u_l⟩; ε doubles that.
   let R = 0.0;
@@ -563,5 +568,6 @@ function hullStep(
     }
     finishRow(i, mask, cnt);
   }
-  return fallbacks;
+  // band scans + full rescans + the band test (≈ one score per point and hull edge tried)
+  return <f64>(m - fallbacks) * <f64>nb + <f64>fallbacks * <f64>m + <f64>m * <f64>h;
 }

@@ -54,8 +54,8 @@ export interface HardmaxOptions extends ProgressOptions {
   /** Distance below which final tokens share a cluster, relative to max(1, max|z|) (default 1e-6). */
   clusterTolerance?: number;
   /**
-   * How to find the argmax sets (default 'auto': 'hull' for d = 2 with ≥ 32 atoms, else
-   * 'symmetric'). All agree exactly; the TS backend always scans (brute force over atoms).
+   * How to find the argmax sets (default 'auto': 'hull' for d = 2 with ≥ 32 atoms while its band
+   * stays small, else 'symmetric'). All agree exactly; the TS backend scans (brute force over atoms).
    */
   algorithm?: HardmaxAlgorithm;
   /**
@@ -108,7 +108,7 @@ interface HardmaxKernels {
     za: number, m: number, d: number, G: number, c: number, tol: number, mode: number, update: number,
     n: number, mult: number, perm: number, off: number, atomOf: number,
     leader: number, first: number, count: number, scratch: number,
-  ): number;
+  ): number; // score evaluations done
   hardmaxScratchBytes(m: number, d: number, n: number): number;
 }
 
@@ -165,12 +165,31 @@ function planHardmax(Z: PointsLike, options: HardmaxOptions, fn: string): Hardma
   return { cloud, A, G, alpha, c: alpha / (1 + alpha), steps, tol, record, clusterTol, algo, merge, warnings, rt: wasmRuntime(fn) };
 }
 
-/** Kernel mode for the current number of atoms. */
-function modeFor(algo: HardmaxAlgorithm, m: number, d: number): number {
-  if (algo === 'brute-force') return 0;
-  if (algo === 'symmetric') return 1;
-  if (algo === 'hull') return 2;
-  return d === 2 && m >= 32 ? 2 : 1;
+/**
+ * Kernel mode per step. 'auto' for d = 2 with ≥ 32 atoms: whichever of 'hull' and 'symmetric'
+ * did fewer score evaluations (relative to m²) when last used, trying the other again after
+ * 8 steps. The hull band fills up while followers sit within the tie tolerance of their leaders
+ * (before they coincide bit for bit); 'symmetric' then wins until its candidate lists overflow.
+ * Other d: 'symmetric'. All modes give identical results, so this only affects time.
+ */
+class ModeChooser {
+  private readonly cost = [1, 0.5, 0]; // last work / m² per mode (hull first)
+  private readonly used = [-1, -1, -1];
+  constructor(private readonly algo: HardmaxAlgorithm, private readonly d: number) {}
+  mode(step: number, m: number): number {
+    const algo = this.algo;
+    if (algo === 'brute-force') return 0;
+    if (algo === 'symmetric') return 1;
+    if (algo === 'hull') return 2;
+    if (this.d !== 2 || m < 32) return 1;
+    const best = this.cost[2] <= this.cost[1] ? 2 : 1;
+    const other = 3 - best;
+    return step - this.used[other] >= 8 ? other : best;
+  }
+  observe(step: number, mode: number, m: number, work: number): void {
+    this.cost[mode] = work / (m * m);
+    this.used[mode] = step;
+  }
 }
 
 /**
@@ -186,10 +205,13 @@ function* hardmaxSteps(plan: HardmaxPlan): Generator<number, HardmaxResult> {
   const leaders: number[][] = [];
   const leader = new Int32Array(n), first = new Int32Array(n), count = new Int32Array(n);
   let attention = new Int32Array(n);
+  const chooser = new ModeChooser(plan.algo, d);
   for (let s = 0; s <= steps; s++) {
     const update = s < steps;
-    if (rt) wasmStep(rt, plan, atoms, update, leader, first, count);
-    else hardmaxAtomStepJS(atoms.za, d, G, c, tol, update, atoms, leader, first, count);
+    if (rt) {
+      const mode = chooser.mode(s, atoms.m);
+      chooser.observe(s, mode, atoms.m, wasmStep(rt, plan, atoms, mode, update, leader, first, count));
+    } else hardmaxAtomStepJS(atoms.za, d, G, c, tol, update, atoms, leader, first, count);
     const ls: number[] = [];
     for (let a = 0; a < atoms.m; a++) if (leader[a]) ls.push(atoms.rep(a));
     leaders.push(ls);
@@ -231,11 +253,11 @@ function countDistinct(z: Float64Array, n: number, d: number): number {
   return k;
 }
 
-/** One kernel call on the atoms: updates atoms.za (when `update`) and the per-atom outputs. */
-function wasmStep(rt: WasmRuntime, plan: HardmaxPlan, atoms: Atoms, update: boolean, leader: Int32Array, first: Int32Array, count: Int32Array): void {
+/** One kernel call on the atoms: updates atoms.za (when `update`) and the per-atom outputs; returns the kernel's work. */
+function wasmStep(rt: WasmRuntime, plan: HardmaxPlan, atoms: Atoms, mode: number, update: boolean, leader: Int32Array, first: Int32Array, count: Int32Array): number {
   const k = rt.exports as unknown as HardmaxKernels;
   const { m, n, d } = atoms;
-  withArena(rt, () => {
+  return withArena(rt, () => {
     const a = rt.arena;
     const pz = a.pushF64(atoms.za.subarray(0, m * d), 'Z');
     const pG = a.pushF64(plan.G, 'A');
@@ -247,12 +269,13 @@ function wasmStep(rt: WasmRuntime, plan: HardmaxPlan, atoms: Atoms, update: bool
     i32.set(atoms.perm, pp >>> 2);
     i32.set(atoms.off.subarray(0, m + 1), po >>> 2);
     i32.set(atoms.atomOf, pa >>> 2);
-    k.hardmaxStep(pz, m, d, pG, plan.c, plan.tol, modeFor(plan.algo, m, d), update ? 1 : 0, n, pm, pp, po, pa, pl, pf, pc, ps);
+    const work = k.hardmaxStep(pz, m, d, pG, plan.c, plan.tol, mode, update ? 1 : 0, n, pm, pp, po, pa, pl, pf, pc, ps);
     const v = a.i32;
     leader.set(v.subarray(pl >>> 2, (pl >>> 2) + m));
     first.set(v.subarray(pf >>> 2, (pf >>> 2) + m));
     count.set(v.subarray(pc >>> 2, (pc >>> 2) + m));
     if (update) atoms.za.set(a.f64.subarray(pz >>> 3, (pz >>> 3) + m * d));
+    return work;
   });
 }
 
