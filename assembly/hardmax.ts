@@ -547,7 +547,8 @@ function hullStep(
     // |u_i| from below (the computed norm is within a few ulps).
     const aLow = sqrt(w0 * w0 + w1 * w1) * (1.0 - 4.0 * U);
     let cnt = 0;
-    if (h >= 3 && aLow > 0.0 && (tauMax + 2.0 * eps) <= eta * aLow) {
+    // (R ≥ 1e-100 keeps products clear of underflow, where the relative bound ε fails)
+    if (h >= 3 && R >= 1e-100 && aLow > 0.0 && (tauMax + 2.0 * eps) <= eta * aLow) {
       let mx = -Infinity;
       for (let q = 0; q < nb; q++) {
         const s = score(u, u, 2, i, load<i32>(band + (<usize>q << 2)));

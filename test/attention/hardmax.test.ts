@@ -44,7 +44,7 @@ function expectEqualsReference(r: HardmaxResult, ref: ReturnType<typeof referenc
   expect(Array.from(r.attention)).toEqual(ref.attention);
 }
 
-/** Adversarial 2-D configurations: duplicates, collinear points on hull edges, exact ties, a circle. */
+/** Adversarial 2-D configurations: duplicates, collinear points on hull edges, exact ties, a circle, tiny tokens (underflow). */
 function adversarial(rng: ReturnType<typeof createRng>, kind: number, n: number): number[][] {
   const pts: number[][] = [];
   for (let i = 0; i < n; i++) {
@@ -58,7 +58,8 @@ function adversarial(rng: ReturnType<typeof createRng>, kind: number, n: number)
       const th = (2 * Math.PI * i) / n; // all on a circle: every point is a hull vertex
       pts.push([Math.cos(th), Math.sin(th)]);
     } else if (kind === 3) pts.push([r * 2 - 1, 0.5 * (r * 2 - 1)]); // all collinear
-    else pts.push(i % 3 === 0 ? [0.25, -0.5] : [rng.normal(), rng.normal()]); // a repeated point among random ones
+    else if (kind === 4) pts.push(i % 3 === 0 ? [0.25, -0.5] : [rng.normal(), rng.normal()]); // a repeated point among random ones
+    else pts.push([rng.normal() * 1e-160, rng.normal() * 1e-160]); // products underflow: the hull's rounding bound does not apply
   }
   return pts;
 }
@@ -143,10 +144,10 @@ describe('hardmaxDynamics', () => {
   it('fast paths (symmetric pairs, 2-D hull band) × atom merging on/off give exactly brute force: random and adversarial', () => {
     const rng = createRng(11);
     let cases = 0;
-    for (let t = 0; t < 48; t++) {
-      const kind = t % 6;
+    for (let t = 0; t < 49; t++) {
+      const kind = t % 7;
       const n = 3 + Math.floor(rng.uniform() * 120);
-      const Z = kind === 5 ? Array.from({ length: n }, () => [rng.normal(), rng.normal()]) : adversarial(rng, kind, n);
+      const Z = kind === 6 ? Array.from({ length: n }, () => [rng.normal(), rng.normal()]) : adversarial(rng, kind, n);
       const A = t % 2 ? randomSPD(rng, 2) : undefined;
       for (const tieTolerance of [0, 1e-12, 1e-6]) {
         const ref = referenceRun(Z, { A, steps: 10, alpha: 0.5, tieTolerance });
@@ -158,7 +159,7 @@ describe('hardmaxDynamics', () => {
         }
       }
     }
-    expect(cases).toBe(48 * 3 * 6);
+    expect(cases).toBe(49 * 3 * 6);
   });
 
   it('after collapse (atoms with multiplicities): every path equals brute force over tokens, trajectory included', () => {
@@ -241,6 +242,36 @@ describe('hardmaxDynamics', () => {
       { numRuns: 200 },
     );
     expect(ran).toBe(200);
+  });
+
+  it('a strict leader (C_i = {i}) does not move: its bits are unchanged by the step, and it is always reported (300 random runs)', () => {
+    let ran = 0, leaderSteps = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 40 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 1 << 30 }), fc.boolean(), (n, d, seed, exact) => {
+        const rng = createRng(seed);
+        const Z = randomCloud(rng, n, d);
+        const A = randomSPD(rng, d);
+        const r = hardmaxDynamics(Z, { A, alpha: 0.8, steps: 25, tieTolerance: exact ? 0 : 1e-12 });
+        const G = choleskyFactorT(r.A, d);
+        const z = Float64Array.from(Z.data);
+        const lead = new Int32Array(n), first = new Int32Array(n), count = new Int32Array(n);
+        for (let k = 0; k < 25; k++) {
+          const before = z.slice();
+          hardmaxStepJS(z, n, d, G, 0.8 / 1.8, exact ? 0 : 1e-12, true, lead, first, count);
+          for (let i = 0; i < n; i++) {
+            if (count[i] !== 1 || first[i] !== i) continue;
+            leaderSteps++;
+            if (!r.leaders[k].includes(i)) return false;
+            for (let j = 0; j < d; j++) if (z[i * d + j] !== before[i * d + j]) return false;
+          }
+        }
+        ran++;
+        return Array.from(z).every((v, j) => v === r.tokens.data[j]);
+      }),
+      { numRuns: 300 },
+    );
+    expect(ran).toBe(300);
+    expect(leaderSteps).toBeGreaterThan(1000);
   });
 
   it('JS backend gives the same run as WASM', async () => {
