@@ -154,6 +154,7 @@ export function classifySwitchBounds(m: number, d: number): { paper: number; tab
   return { paper: 4 * k - 1, table: 2 * k - 1 };
 }
 
+/** Gift-wrapping rotations per step: facets of the movers' hull tried as tent hyperplanes. */
 const TENT_ATTEMPTS = 48;
 /** Random groups of k movers tried per step (d ≥ 3), all pairs in d = 2 up to PAIR_LIMIT of them. */
 const RANDOM_GROUPS = 96;
