@@ -35,9 +35,9 @@
  * step lift more than d movers.
  *  Ramp (1 layer), F(s) = κσ(s). Active points rise by κ s⟨w,u⟩: a non-mover j may take
  *     κ ≤ slack_j/(s_j⟨w,u⟩), a remaining mover p is lifted iff (H + μ − h_p)/(s_p⟨w,u⟩) ≤ κ,
- *     lifted movers only rise. For a normal a, the kink c (midway between two consecutive
- *     projections) that lifts most movers is kept, with the least κ that lifts them. Tried on
- *     the normals of the candidate hyperplanes below and on random normals.
+ *     lifted movers only rise. For a normal a, the kink c (midway between a remaining mover's
+ *     projection and the next one below) that lifts most movers is kept, with the least κ that
+ *     lifts them. Tried on the normals of the candidate hyperplanes below and on random normals.
  *  Tent (2 layers) on a hyperplane s = 0 through a group G of k = min(d, #remaining) remaining
  *     movers, layers (κ w, a, −c + ε) then (−κ′ w, a, −c − δ), i.e. F(s) = κσ(s + ε) − κ′σ(s − δ):
  *       – side s < 0: F = 0 below −ε; ε is half the distance of the nearest non-mover there, so
@@ -54,7 +54,9 @@
  *     side as the linear side. For the last group (fewer than d movers) the normal is free in the
  *     orthogonal complement of aff(G): random normals, then a hill climb on the margin
  *     (κ′_max − κ′_min)/κ.
- *  Hat (3 layers, §C1) on a group of k movers when no ramp or tent is admissible.
+ *  Hat (3 layers, §C1) on a group of k movers when no ramp or tent is admissible (all pairs
+ *     when few remain in d = 2, else random groups; the least excursion kept); its ε, too, is set
+ *     by the nearest non-mover only, movers in the slab being bumped up.
  * Choice: the admissible step with most movers lifted per layer, then the least motion, among
  * the steps that move no point further than stepCap·scale in one layer (restart r uses stepCap
  * 10³, 10², 30, ∞ for r mod 4 = 0…3: conditioning against count), else among all. Look-ahead: a
