@@ -27,6 +27,7 @@
 import { FlowsteerError } from '../errors.js';
 import { costMatrixJS } from '../kernels/cost.js';
 import { emdJS, type EmdSolution } from '../kernels/emd.js';
+import { auctionDualViolationJS, auctionJS } from '../kernels/auction.js';
 import { wasmRuntime, type WasmRuntime } from '../runtime/loader.js';
 import { withArena } from '../flow/flow.js';
 import type { PointCloud, PointsLike } from '../types.js';
@@ -73,6 +74,9 @@ interface TransportKernels {
   emdSolve(C: number, n: number, m: number, resA: number, resB: number, tol: number, piRow: number, piCol: number, eRow: number, eCol: number, eNext: number, eFlow: number, cap: number, scratch: number, info: number): number;
   emdScratchBytes(n: number, m: number): number;
   emdDualViolation(C: number, n: number, m: number, piRow: number, piCol: number, out: number): void;
+  auctionScratchBytes(n: number, d: number): number;
+  auctionAssign(x: number, y: number, n: number, d: number, p: number, scale: number, epsFinal: number, col4row: number, u: number, v: number, scratch: number, info: number): number;
+  auctionDualViolation(x: number, n: number, y: number, m: number, d: number, p: number, u: number, v: number, scratch: number, out: number): void;
 }
 
 /** A solution plus its feasibility certificate on the (positive-weight) subproblem. */
@@ -112,6 +116,10 @@ function wassersteinImpl(X: PointsLike, Y: PointsLike, p: number, options: Wasse
   const a = asWeights('options.a', options.a, n);
   const b = asWeights('options.b', options.b, m);
   const rt = wasmRuntime(fn);
+  if (!a && !b && n === m) {
+    const sol = solveAssignment(rt, x, y, p);
+    return finish(sol, x, y, p, new Float64Array(n).fill(1 / n), new Float64Array(m).fill(1 / m), n, 'assignment');
+  }
   if (!a && !b) {
     const g = gcd(n, m);
     const unitsA = m / g, unitsB = n / g;
@@ -131,6 +139,78 @@ function wassersteinImpl(X: PointsLike, Y: PointsLike, p: number, options: Wasse
   const rb = Float64Array.from(keepB, (j) => (bw[j] * sa) / sb); // equal totals up to rounding
   const sol = solve(rt, sub(x, keepA), sub(y, keepB), p, ra, rb, 1e-14, keepA, keepB);
   return finish(sol, x, y, p, aw, bw, 1, 'transport', keepA, keepB);
+}
+
+/**
+ * Final auction ε relative to the cost scale. The polish makes the result exact whatever ε is;
+ * a smaller ε leaves fewer rows for the (O(n·d) per scanned row) shortest-path polish and costs
+ * a few more auction phases (×5 each).
+ */
+const AUCTION_EPS_FINAL = 1e-7;
+
+/** Upper bound of max_ij ‖x_i − y_j‖^p: the p-th power of the joint bounding box's diagonal. */
+function costScale(x: PointCloud, y: PointCloud, p: number): number {
+  const d = x.d;
+  let s = 0;
+  for (let k = 0; k < d; k++) {
+    let lo = Infinity, hi = -Infinity;
+    for (const c of [x, y]) {
+      for (let i = 0; i < c.n; i++) {
+        const t = c.data[i * d + k];
+        if (t < lo) lo = t;
+        if (t > hi) hi = t;
+      }
+    }
+    s += (hi - lo) * (hi - lo);
+  }
+  const r = Math.sqrt(s);
+  const scale = p === 1 ? r : p === 2 ? s : Math.pow(r, p);
+  return scale > 0 && Number.isFinite(scale) ? scale : 1;
+}
+
+/** Equal sizes, uniform weights: auction + exact polish with costs on the fly (memory O(n·d)). */
+function solveAssignment(rt: WasmRuntime | null, x: PointCloud, y: PointCloud, p: number): Solved {
+  const n = x.n, d = x.d;
+  const scale = costScale(x, y, p);
+  const epsFinal = scale * AUCTION_EPS_FINAL / n;
+  let col4row: Int32Array, u: Float64Array, v: Float64Array, augmentations: number, violation: number, cmax: number;
+  if (!rt) {
+    const s = auctionJS(x.data, y.data, n, d, p, scale, epsFinal);
+    [violation, cmax] = auctionDualViolationJS(x.data, n, y.data, n, d, p, s.u, s.v);
+    ({ col4row, u, v } = s);
+    augmentations = s.polishAugmentations;
+  } else {
+    const k = rt.exports as unknown as TransportKernels;
+    const me = (n + 1) & ~1;
+    [col4row, u, v, augmentations, violation, cmax] = withArena(rt, () => {
+      const ar = rt.arena;
+      const px = ar.pushF64(x.data, 'X'), py = ar.pushF64(y.data, 'Y');
+      const pc = ar.alloc(n * 4), pu = ar.allocF64(n), pv = ar.allocF64(me);
+      const ps = ar.alloc(k.auctionScratchBytes(n, d));
+      const info = ar.allocF64(4);
+      k.auctionAssign(px, py, n, d, p, scale, epsFinal, pc, pu, pv, ps, info);
+      const aug = ar.f64[(info >>> 3) + 2];
+      k.auctionDualViolation(px, n, py, n, d, p, pu, pv, ps, info);
+      const f64 = ar.f64;
+      return [
+        ar.i32.slice(pc >>> 2, (pc >>> 2) + n),
+        f64.slice(pu >>> 3, (pu >>> 3) + n),
+        f64.slice(pv >>> 3, (pv >>> 3) + n),
+        aug, f64[info >>> 3], f64[(info >>> 3) + 1],
+      ] as const;
+    });
+  }
+  return {
+    rows: Int32Array.from({ length: n }, (_, i) => i),
+    cols: col4row,
+    mass: new Float64Array(n).fill(1),
+    piRow: u.map((t) => -t),
+    piCol: v,
+    status: 0,
+    augmentations,
+    violation,
+    cmax,
+  };
 }
 
 function indicesPositive(w: Float64Array): Int32Array {
