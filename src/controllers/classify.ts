@@ -65,7 +65,8 @@
  * step of ℓ layers lifting q of r remaining movers is admissible only if
  * layers so far + ℓ + 3⌈(r − q)/d⌉ ≤ 3⌈m/d⌉; since a hat finishes any k movers in 3 layers,
  * the result has at most 3⌈m/d⌉ layers, i.e. L ≤ 3⌈m/d⌉ − 1 ≤ 4⌈m/d⌉ − 1, whatever the steps.
- * `restarts` constructions are run and the shortest that passes the final check is kept.
+ * `restarts` constructions are run (up to as many again while the shortest is above
+ * 2⌈m/d⌉ − 1) and the shortest that passes the final check is kept.
  *
  * Measured (N = 60, 30 + 30 uniform in [0,1]^d, labels alternating, default options; 40 data
  * sets per d; test/controllers/classify.test.ts asserts ≤ published on 5 more per d):
@@ -108,7 +109,7 @@ export interface ClassifyOptions {
   margin?: number;
   /** Seed of the random rotations, groups and normals tried by 'cluster' (default 0). */
   seed?: number;
-  /** 'cluster': independent constructions (different random candidates; restart r prefers steps moving points ≤ 10³, 10², 30, ∞ × scale for r mod 4 = 0…3) of which the shortest is kept (default 4). */
+  /** 'cluster': independent constructions (different random candidates; restart r prefers steps moving points ≤ 10³, 10², 30, ∞ × scale for r mod 4 = 0…3) of which the shortest is kept (default 4; up to as many again while the shortest is above the table's 2⌈m/d⌉ − 1 switches). */
   restarts?: number;
 }
 
@@ -275,8 +276,12 @@ export function classify(X: PointsLike, labels: ArrayLike<number>, options: Clas
   for (const plan of method === 'collinear' ? [null] : plans) {
     // Restarts ('cluster'): the wraps' rotations depend on the seed; keep the fewest layers
     // among the constructions that pass the check in the caller's coordinates.
-    const tries = plan === null || plan.hatOnly ? 1 : restarts;
+    // 'cluster': `restarts` constructions, then up to as many again while the shortest is still
+    // above the table's 2⌈m/d⌉ − 1 switches.
+    const tries = plan === null || plan.hatOnly ? 1 : 2 * restarts;
+    const table = 2 * Math.ceil(m / d) - 1;
     for (let r = 0; r < tries; r++) {
+      if (r >= restarts && (!result || result.layers.length - 1 <= table)) break;
       try {
         const built: Built =
           plan === null
@@ -925,7 +930,7 @@ function hatCluster(w: Work, G: readonly number[], rng: Rng, remaining: readonly
     orthogonalize(a, Q);
     if (!(normalize(a) > 1e-8)) continue;
     const lift = liftDirection(a, w.u);
-    if (!lift || lift.wu < 1e-3) continue;
+    if (!lift) continue; // a nearly flat hyperplane lifts badly, but the hat must stay available
     let c = 0;
     for (const i of G) c += dot(P, i, a, d);
     c /= G.length;

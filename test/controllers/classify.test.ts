@@ -80,6 +80,16 @@ describe('classify: switch counts on the paper table (N = 60, 30 + 30, uniform i
       }
     }
   });
+  it("'hat' keeps its count 3⌈m/d⌉ − 1 on the table data in d = 2, even when a group's line is nearly flat (⟨w, u⟩ ≈ 4e-5 on the first set)", () => {
+    for (let t = 0; t < 5; t++) {
+      const rng = createRng(5200 + t);
+      const X = uniformData(rng, 60, 2);
+      const labels = X.map((_, i) => (i % 2 === 0 ? 1 : 0));
+      const c = classify(X, labels, { method: 'hat', seed: t });
+      expect(c.switches, `data set ${t}`).toBe(3 * Math.ceil(30 / 2) - 1);
+      expectClassified(c, X, labels);
+    }
+  });
   it('meets the table exactly when d ≥ m (one cluster, two layers)', () => {
     for (const d of [30, 60]) {
       const rng = createRng(d);
