@@ -5,8 +5,8 @@
 //
 //  1. Forward auction with ε-scaling (Bertsekas 1988; Bertsekas & Castañon 1991), minimisation
 //     form: bidder i looks for the best j₁ and second best values t = C(i, j) + price_j and
-//     raises price_{j₁} by (t₂ − t₁) + ε. ε starts at `scale`/4 (scale ≥ max C) and is divided
-//     by 5 per phase down to `epsFinal`; assignments are cleared at each phase, prices kept.
+//     raises price_{j₁} by (t₂ − t₁) + ε. ε starts at `eps0` and is divided by `factor` per
+//     phase down to `epsFinal`; assignments are cleared at each phase, prices kept.
 //  2. Exact polish (shortest augmenting paths, Jonker–Volgenant / Crouse 2016) warm-started at
 //     the auction's prices: v_j = −price_j, u_i = min_j (C(i, j) − v_j) (dual feasible by
 //     construction); rows whose auctioned column is not a minimiser of that row are freed and
@@ -39,10 +39,18 @@ export function auctionScratchBytes(n: i32, d: i32): i32 {
 // @ts-ignore: decorator
 @inline
 function costPair(xi: usize, yt: usize, me: i32, j: i32, d: i32, mode: i32, p: f64): v128 {
-  let s = f64x2.splat(0.0);
-  for (let k = 0; k < d; k++) {
-    const t = f64x2.sub(v128.load64_splat(xi + (<usize>k << 3)), v128.load(yt + ((<usize>(k * me + j)) << 3)));
-    s = f64x2.add(s, f64x2.mul(t, t));
+  let s: v128;
+  if (d == 2) {
+    // (0 + δ₀²) + δ₁² = δ₀² + δ₁² exactly: the generic order, without the loop
+    const t0 = f64x2.sub(v128.load64_splat(xi), v128.load(yt + (<usize>j << 3)));
+    const t1 = f64x2.sub(v128.load64_splat(xi + 8), v128.load(yt + ((<usize>(me + j)) << 3)));
+    s = f64x2.add(f64x2.mul(t0, t0), f64x2.mul(t1, t1));
+  } else {
+    s = f64x2.splat(0.0);
+    for (let k = 0; k < d; k++) {
+      const t = f64x2.sub(v128.load64_splat(xi + (<usize>k << 3)), v128.load(yt + ((<usize>(k * me + j)) << 3)));
+      s = f64x2.add(s, f64x2.mul(t, t));
+    }
   }
   if (mode == 1) s = f64x2.sqrt(s);
   else if (mode == 0) {
@@ -125,7 +133,7 @@ function relax(xi: usize, yt: usize, me: i32, d: i32, mode: i32, p: f64, base: f
 }
 
 export function auctionAssign(
-  x: usize, y: usize, n: i32, d: i32, p: f64, scale: f64, epsFinal: f64,
+  x: usize, y: usize, n: i32, d: i32, p: f64, eps0: f64, epsFinal: f64, factor: f64,
   col4row: usize, u: usize, v: usize, scratch: usize, info: usize,
 ): i32 {
   const me = (n + 1) & ~1;
@@ -154,7 +162,7 @@ export function auctionAssign(
 
   // 1. auction with ε-scaling
   let bids = 0, phases = 0;
-  let eps = scale * 0.25;
+  let eps = eps0;
   for (;;) {
     if (eps < epsFinal) eps = epsFinal;
     phases++;
@@ -185,7 +193,7 @@ export function auctionAssign(
       bids++;
     }
     if (eps <= epsFinal) break;
-    eps = eps / 5.0;
+    eps = eps / factor;
   }
 
   // 2. polish: v = −price, u_i = min_j (C(i, j) − v_j); free rows whose column is not a minimiser

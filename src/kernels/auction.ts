@@ -10,8 +10,8 @@
  *    finds the best j₁ and second-best values of t_j = C(i, j) + price_j (t₁ ≤ t₂) and bids
  *    price_{j₁} ← price_{j₁} + ((t₂ − t₁) + ε), taking j₁ from its previous owner. This keeps
  *    ε-complementary slackness C(i, σ(i)) + price_σ(i) ≤ min_j (C(i, j) + price_j) + ε, so a
- *    phase ends with an assignment within n·ε of optimal. ε runs scale/4, scale/20, … down to
- *    `epsFinal` (scale ≥ max C); each phase restarts from an empty assignment with the prices
+ *    phase ends with an assignment within n·ε of optimal. ε runs eps0, eps0/factor, … down to
+ *    `epsFinal` (the caller: eps0 = max C / 4, factor 5); each phase restarts from an empty assignment with the prices
  *    of the previous one, which bounds price wars (duplicated points, ties).
  * 2. Exact polish warm-started at the prices: v_j = −price_j, u_i = min_j (C(i, j) − v_j) — a
  *    dual-feasible pair by construction. Rows whose auctioned column is not a minimiser of
@@ -50,7 +50,7 @@ function costFn(p: number): (x: Float64Array, xo: number, yt: Float64Array, me: 
   };
 }
 
-export function auctionJS(x: Float64Array, y: Float64Array, n: number, d: number, p: number, scale: number, epsFinal: number): AuctionSolution {
+export function auctionJS(x: Float64Array, y: Float64Array, n: number, d: number, p: number, eps0: number, epsFinal: number, factor: number): AuctionSolution {
   const me = (n + 1) & ~1;
   const cost = costFn(p);
   const yt = new Float64Array(d * me);
@@ -84,7 +84,7 @@ export function auctionJS(x: Float64Array, y: Float64Array, n: number, d: number
   };
 
   let bids = 0, phases = 0;
-  let eps = scale * 0.25;
+  let eps = eps0;
   for (;;) {
     if (eps < epsFinal) eps = epsFinal;
     phases++;
@@ -114,7 +114,7 @@ export function auctionJS(x: Float64Array, y: Float64Array, n: number, d: number
       bids++;
     }
     if (eps <= epsFinal) break;
-    eps = eps / 5;
+    eps = eps / factor;
   }
 
   // polish
