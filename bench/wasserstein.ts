@@ -4,7 +4,8 @@
  *   A  exact W₁, n = m = 1000 and 2000, d = 2 (cost matrix included): POT emd2, SciPy assignment
  *   B  1-D W₁, n = m = 10⁶: SciPy wasserstein_distance
  *   C  Sinkhorn, n = m = 2000, ε = 0.01, sqeuclidean, exactly 100 iterations: POT sinkhorn_log
- *   D  (--big) exact W₁ for n = m = 10⁴: time and WASM memory
+ *   D  (--big) exact W₁ for n = m = 10⁴: time and WASM memory (auction: no cost matrix)
+ *   E  (--big) exact W₁ for n = 675, m = 5041 (non-integer size ratio: the dense SSP path)
  * Data: X ~ N(0, I), Y ~ N(1, I) (like anchors.py), seeded.
  * Usage: npm run bench -- wasserstein [--quick] [--big]
  */
@@ -52,7 +53,7 @@ for (const n of quick ? [1000] : [1000, 2000]) {
   const name = `A: exact W1 n=m=${n} d=2`;
   const t = time(`${name} wasm`, () => wasserstein1(X, Y), { maxTime: 1, minSamples: 2 });
   const r = wasserstein1(X, Y);
-  rows.push({ workload: name, contender: 'flowsteer (wasm)', seconds: t.seconds, value: r.value.toPrecision(12), speedup: '1×', note: `augmentations ${r.augmentations}, gap ${r.dualityGap.toExponential(1)}` });
+  rows.push({ workload: name, contender: 'flowsteer (wasm)', seconds: t.seconds, value: r.value.toPrecision(12), speedup: '1×', note: `${r.method}, polish augmentations ${r.augmentations}, gap ${r.dualityGap.toExponential(1)}, infeas ${r.dualInfeasibility.toExponential(1)}` });
   if (n === 1000) {
     const tw = await withBackend('js', () => time(`${name} twin`, () => wasserstein1(X, Y), { maxTime: 0.1, minSamples: 1 }));
     await init();
@@ -103,12 +104,27 @@ for (const n of quick ? [1000] : [1000, 2000]) {
 if (big) {
   const n = 10_000, d = 2;
   const X = { n, d, data: gaussian(51, n, d, 0) }, Y = { n, d, data: gaussian(52, n, d, 1) };
+  await init({ backend: 'js' });
+  await init(); // a fresh instance: its memory size is this workload's peak
+  const rt = wasmRuntime('bench')!;
+  const top0 = rt.arena.mark();
+  rt.arena.highWater = top0;
   const t0 = performance.now();
   const r = wasserstein1(X, Y);
   const sec = (performance.now() - t0) / 1000;
-  const rt = wasmRuntime('bench')!;
-  rows.push({ workload: `D: exact W1 n=m=${n} d=2`, contender: 'flowsteer (wasm)', seconds: sec, value: r.value.toPrecision(12), speedup: '', note: `WASM memory ${(rt.arena.memoryBytes / 2 ** 20).toFixed(0)} MiB, gap ${r.dualityGap.toExponential(1)}` });
-  summary.w1_10k = { seconds: sec, memoryMiB: rt.arena.memoryBytes / 2 ** 20 };
+  const peak = rt.arena.highWater - top0;
+  rows.push({ workload: `D: exact W1 n=m=${n} d=2`, contender: 'flowsteer (wasm)', seconds: sec, value: r.value.toPrecision(12), speedup: '', note: `arena peak ${(peak / 2 ** 20).toFixed(2)} MiB, WASM memory ${(rt.arena.memoryBytes / 2 ** 20).toFixed(1)} MiB, polish augmentations ${r.augmentations}, gap ${r.dualityGap.toExponential(1)}, infeas ${r.dualInfeasibility.toExponential(1)}` });
+  summary.w1_10k = { seconds: sec, arenaPeakMiB: peak / 2 ** 20, memoryMiB: rt.arena.memoryBytes / 2 ** 20 };
+}
+// E — exact W1, unequal sizes with a non-integer ratio
+if (big) {
+  const n = 675, m = 5041, d = 2;
+  const X = { n, d, data: gaussian(61, n, d, 0) }, Y = { n: m, d, data: gaussian(62, m, d, 1) };
+  const t0 = performance.now();
+  const r = wasserstein1(X, Y);
+  const sec = (performance.now() - t0) / 1000;
+  rows.push({ workload: `E: exact W1 n=${n} m=${m} d=2`, contender: 'flowsteer (wasm)', seconds: sec, value: r.value.toPrecision(12), speedup: '', note: `${r.method}, augmentations ${r.augmentations}, gap ${r.dualityGap.toExponential(1)}` });
+  summary.w1_675x5041 = { seconds: sec };
 }
 
 printRows(rows, ['value', 'speedup']);
