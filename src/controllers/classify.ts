@@ -74,8 +74,10 @@
  *      published  29    19    15    11     9     7     5     3     3     1     1
  *      mean     19.0  12.3   9.5   7.5   6.5   5.6   4.3   3.0   2.9   1.0   1.0
  *      min–max 11–25  8–15  6–12   6–9   5–8   4–7   3–5   2–3   2–3     1     1
- * every one at or below the published count, largest single-layer displacement 9.6·10³·scale.
- * It is a measured property, not a theorem (the guarantee is the budget above).
+ * every one at or below the published count, largest single-layer displacement 9.6·10³·scale;
+ * likewise the 20 further sets per d of bench/classify (one d = 2 set there needed the 10⁵ cap:
+ * 7.2·10⁴·scale, still classified by rk4). It is a measured property, not a theorem (the
+ * guarantee is the budget above).
  *
  * Conditioning: points on a tent's linear side make an excursion of κ(s + ε) in the first layer
  * that the second undoes, and round-off in an activation is amplified by the κ of every later
