@@ -83,6 +83,39 @@ export const WORKLOADS: Workload[] = [
       return () => lib.flow(c, X, { method: 'exact' });
     },
   },
+  // The other kernel families of bench/attention and bench/wasserstein, at browser-friendly sizes.
+  {
+    name: 'hardmax n=1000 d=16 10 steps',
+    backend: 'wasm',
+    setup(lib) {
+      const Z = cloud(lib, 1000, 16);
+      return () => lib.hardmaxDynamics(Z, { alpha: 1, steps: 10, record: false });
+    },
+  },
+  {
+    name: 'softmax n=1000 d=16 T=0.1 10 steps',
+    backend: 'wasm',
+    setup(lib) {
+      const Z = cloud(lib, 1000, 16);
+      return () => lib.softmaxDynamics(Z, { alpha: 1, temperature: 0.1, steps: 10, record: false });
+    },
+  },
+  {
+    name: 'sinkhorn n=m=500 d=2 eps=0.05 100 it',
+    backend: 'wasm',
+    setup(lib) {
+      const X = cloud(lib, 500, 2), Y = cloud(lib, 500, 2);
+      return () => lib.sinkhorn(X, Y, { epsilon: 0.05, maxIterations: 100, tolerance: 0 });
+    },
+  },
+  {
+    name: 'wasserstein1d n=1e5',
+    backend: 'wasm',
+    setup(lib) {
+      const X = cloud(lib, 100_000, 1), Y = cloud(lib, 100_000, 1);
+      return () => lib.wasserstein1d(X.data, Y.data);
+    },
+  },
 ];
 
 const now = () => performance.now();
