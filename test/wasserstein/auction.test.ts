@@ -161,6 +161,23 @@ for (const be of backends) {
       expect(wasserstein([[0, 0]], [[3, 4]], { p: 2 }).cost).toBe(25);
     });
 
+    it('price war: every x identical (all rows bid alike), and far-offset coordinates', () => {
+      const rng = createRng(12);
+      const n = be === 'js' ? 80 : 200;
+      const x = cloud(n, 2, new Array(2 * n).fill(0.3));
+      const y = cloud(n, 2, Array.from({ length: 2 * n }, () => rng.normal()));
+      const far = cloud(n, 2, Array.from({ length: 2 * n }, () => 1e6 + rng.normal()));
+      const far2 = cloud(n, 2, Array.from({ length: 2 * n }, () => 1e6 + rng.normal()));
+      for (const [a, b] of [[x, y], [far, far2]]) {
+        for (const p of [1, 2]) {
+          const r = wasserstein(a, b, { p });
+          const ref = sspCost(a, b, p);
+          expect(Math.abs(r.cost - ref)).toBeLessThanOrEqual(1e-12 * Math.max(1, ref));
+          expectCertifiedAssignment(r, a, b);
+        }
+      }
+    });
+
     it('matches POT emd2 on the committed uniform equal-size fixtures', () => {
       let used = 0;
       for (const c of pot.cases) {
