@@ -1,6 +1,7 @@
 // Entropic optimal transport by Sinkhorn iterations, log-domain stabilised by absorption
 // (Schmitzer 2019, "Stabilized sparse scaling algorithms for entropy regularized transport
-// problems", SIAM J. Sci. Comput. 41(3), Alg. 2 without truncation):
+// problems", SIAM J. Sci. Comput. 41(3), Alg. 2; the dense kernel here, the truncated one with a
+// rigorous keep rule further down):
 //
 //   P_ij = u_i · K_ij · v_j,   K_ij = exp((f_i + g_j − C_ij) / ε)
 //
