@@ -89,7 +89,8 @@ export interface SinkhornResult {
   readonly potentials: { readonly f: Float64Array; readonly g: Float64Array };
   readonly plan?: Float64Array;
   readonly absorptions: number;
-  /** Kept fraction of the kernel entries when the iterations ended (1 = dense kernel). */
+  /** Stored fraction of the n·m kernel entries when the iterations ended (kept entries plus at most
+   *  one padding entry a row; 1 = the dense kernel was used). */
   readonly density: number;
 }
 
