@@ -77,24 +77,48 @@ function cost1(xi: usize, yt: usize, me: i32, j: i32, d: i32, mode: i32, p: f64)
 let gB1: f64 = 0.0, gB2: f64 = 0.0, gJ1: i32 = 0;
 
 /** Best and second-best of t_j = C(i, j) + price_j over all j (price of the padding column is
- *  +Inf). Per lane: strict < replaces the best (old best becomes second), else second = min. */
+ *  +Inf). Four interleaved lanes (two f64x2 accumulators over j ≡ 0,1 and 2,3 mod 4, so the
+ *  compare/select chains overlap); per lane: strict < replaces the best (old best becomes second),
+ *  else second = min. Lanes are merged by (smaller best; ties → smaller index), so the result is
+ *  the partition-free one: b1 = min t, j1 = the smallest index attaining it, b2 = the second
+ *  smallest t counted with multiplicity — what the twin computes with two lanes. */
 // @ts-ignore: decorator
 @inline
 function search(xi: usize, yt: usize, me: i32, d: i32, mode: i32, p: f64, price: usize): void {
   let b1 = f64x2.splat(Infinity), b2 = f64x2.splat(Infinity), i1 = f64x2.splat(-1.0);
+  let c1 = f64x2.splat(Infinity), c2 = f64x2.splat(Infinity), k1 = f64x2.splat(-1.0);
   let idx = f64x2(0.0, 1.0);
-  const two = f64x2.splat(2.0);
-  for (let j = 0; j < me; j += 2) {
+  const two = f64x2.splat(2.0), four = f64x2.splat(4.0);
+  let j = 0;
+  for (; j + 4 <= me; j += 4) {
+    const t = f64x2.add(costPair(xi, yt, me, j, d, mode, p), v128.load(price + (<usize>j << 3)));
+    const u = f64x2.add(costPair(xi, yt, me, j + 2, d, mode, p), v128.load(price + (<usize>(j + 2) << 3)));
+    const lt = f64x2.lt(t, b1);
+    const lu = f64x2.lt(u, c1);
+    // second = min(b2, max(b1, t)), best = min(b1, t): single-instruction pmin/pmax (no NaNs here)
+    b2 = f64x2.pmin(b2, f64x2.pmax(b1, t));
+    c2 = f64x2.pmin(c2, f64x2.pmax(c1, u));
+    b1 = f64x2.pmin(b1, t);
+    c1 = f64x2.pmin(c1, u);
+    i1 = v128.bitselect(idx, i1, lt);
+    k1 = v128.bitselect(f64x2.add(idx, two), k1, lu);
+    idx = f64x2.add(idx, four);
+  }
+  if (j < me) {
     const t = f64x2.add(costPair(xi, yt, me, j, d, mode, p), v128.load(price + (<usize>j << 3)));
     const lt = f64x2.lt(t, b1);
-    b2 = v128.bitselect(b1, f64x2.min(b2, t), lt);
+    b2 = v128.bitselect(b1, f64x2.pmin(b2, t), lt);
     b1 = v128.bitselect(t, b1, lt);
     i1 = v128.bitselect(idx, i1, lt);
-    idx = f64x2.add(idx, two);
   }
-  const a0 = f64x2.extract_lane(b1, 0), a1 = f64x2.extract_lane(b1, 1);
-  const s0 = f64x2.extract_lane(b2, 0), s1 = f64x2.extract_lane(b2, 1);
-  const j0 = f64x2.extract_lane(i1, 0), j1 = f64x2.extract_lane(i1, 1);
+  // merge the accumulators lane by lane
+  const ltA = f64x2.lt(b1, c1), ltB = f64x2.lt(c1, b1);
+  const m2 = v128.bitselect(f64x2.min(b2, c1), v128.bitselect(f64x2.min(c2, b1), b1, ltB), ltA);
+  const mi = v128.bitselect(i1, v128.bitselect(k1, f64x2.min(i1, k1), ltB), ltA);
+  const m1 = v128.bitselect(b1, c1, ltA);
+  const a0 = f64x2.extract_lane(m1, 0), a1 = f64x2.extract_lane(m1, 1);
+  const s0 = f64x2.extract_lane(m2, 0), s1 = f64x2.extract_lane(m2, 1);
+  const j0 = f64x2.extract_lane(mi, 0), j1 = f64x2.extract_lane(mi, 1);
   if (a0 < a1) { gB1 = a0; gB2 = min(s0, a1); gJ1 = <i32>j0; }
   else if (a1 < a0) { gB1 = a1; gB2 = min(s1, a0); gJ1 = <i32>j1; }
   else { gB1 = a0; gB2 = a0; gJ1 = <i32>min(j0, j1); }
@@ -283,7 +307,7 @@ export function auctionDualViolation(x: usize, n: i32, y: usize, m: i32, d: i32,
     const xi = x + (<usize>(i * d) << 3);
     const ui = load<f64>(f64p(u, i));
     const us = f64x2.splat(ui);
-    let j = 0;
+      let j = 0;
     for (; j + 2 <= m; j += 2) {
       const c = costPair(xi, yt, me, j, d, mode, p);
       worst = f64x2.max(worst, f64x2.sub(f64x2.add(us, v128.load(v + (<usize>j << 3))), c));

@@ -21,9 +21,11 @@
  *    v_j −= δ − d_j (δ: the sink's distance). Complementary slackness and dual feasibility are
  *    kept, so the final σ is exactly optimal: Σ C(i, σ(i)) = Σ u_i + Σ v_j up to rounding.
  *
- * Bit-identical to the kernel: the kernel searches with f64x2 lanes over even / odd columns;
- * this twin runs the two lanes one after the other and combines them by the same rule (smaller
- * value; ties → smaller index). For p ∉ {1, 2}, Math.pow may differ from the kernel's by an ulp.
+ * Bit-identical to the kernel: every cost and t = C + price is computed with the same operations;
+ * the bid search's result does not depend on how columns are split into lanes (b1 = min t,
+ * j1 = smallest index attaining it, b2 = second smallest t with multiplicity), so this twin runs
+ * two lanes (even / odd columns) where the kernel interleaves four. The Dijkstra argmin uses the
+ * kernel's two lanes exactly (smaller value; ties → smaller index). For p ∉ {1, 2}, Math.pow may differ from the kernel's by an ulp.
  */
 export interface AuctionSolution {
   /** σ: row i is assigned to column col4row[i]. */
