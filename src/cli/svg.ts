@@ -33,14 +33,19 @@ export function sy(v: Viewport, y: number): number {
   return v.size - ((y - v.ymin) / (v.ymax - v.ymin)) * v.size;
 }
 
-export function svgDocument(v: Viewport, body: string[], title?: string): string {
+/** A square SVG document: white background, optional title, and the body — clipped to the
+ *  viewport when `clip` is set (trajectories that leave the window are cut at its edge). */
+export function svgDocument(v: Viewport, body: string[], title?: string, options: { clip?: boolean } = {}): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${v.size} ${v.size}" width="${v.size}" height="${v.size}">`,
+    options.clip ? `<defs><clipPath id="c"><rect width="${v.size}" height="${v.size}"/></clipPath></defs>` : '',
     `<rect width="100%" height="100%" fill="white"/>`,
     title ? `<text x="10" y="20" font-family="sans-serif" font-size="14">${escapeXml(title)}</text>` : '',
+    options.clip ? `<g clip-path="url(#c)">` : '',
     ...body,
+    options.clip ? '</g>' : '',
     '</svg>',
-  ].join('\n');
+  ].filter((line) => line !== '').join('\n');
 }
 
 export function escapeXml(s: string): string {

@@ -11,7 +11,7 @@
  */
 import { approximateAutonomous, classify, collinearSwitchProbability, createRng, flowAsync, type Classification, type PointCloud } from '../../index.js';
 import { runCount, sortByAxis } from '../../controllers/collinear.js';
-import { escapeXml, hyperplaneLine, sx, sy, viewportFor } from '../svg.js';
+import { escapeXml, hyperplaneLine, sx, sy, viewportFor, svgDocument } from '../svg.js';
 import { table } from '../table.js';
 import type { DemoSection } from './context.js';
 
@@ -63,16 +63,7 @@ export async function classifySvg(c: Classification, X: PointCloud, labels: read
     body.push(`<circle cx="${sx(v, X.data[2 * i]).toFixed(1)}" cy="${sy(v, X.data[2 * i + 1]).toFixed(1)}" r="3" fill="${colour}"/>`);
   }
   body.push(`<text x="10" y="40" font-family="sans-serif" font-size="12">${escapeXml(`red: label 1 (ends above the black line), blue: label 0; dashed: the ${c.controls.layers.length} hyperplanes; paths clipped to the window`)}</text>`);
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${v.size} ${v.size}" width="${v.size}" height="${v.size}">`,
-    `<defs><clipPath id="c"><rect width="${v.size}" height="${v.size}"/></clipPath></defs>`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="20" font-family="sans-serif" font-size="14">${escapeXml(title)}</text>`,
-    `<g clip-path="url(#c)">`,
-    ...body,
-    '</g>',
-    '</svg>',
-  ].join('\n');
+  return svgDocument(v, body, title, { clip: true });
 }
 
 export const classifySection: DemoSection = {

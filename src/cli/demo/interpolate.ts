@@ -5,7 +5,7 @@
  *  2. a picture: points, targets, exact trajectories and every layer's hyperplanes.
  */
 import { createRng, flowAsync, interpolate, interpolationSwitches, verify, type Controls, type PointCloud } from '../../index.js';
-import { escapeXml, hyperplaneLine, sx, sy, viewportFor } from '../svg.js';
+import { escapeXml, hyperplaneLine, sx, sy, viewportFor, svgDocument } from '../svg.js';
 import { table } from '../table.js';
 import type { DemoSection } from './context.js';
 
@@ -56,16 +56,7 @@ export async function interpolateSvg(c: Controls, X: PointCloud, Y: PointCloud, 
     body.push(`<circle cx="${sx(v, Y.data[2 * i]).toFixed(1)}" cy="${sy(v, Y.data[2 * i + 1]).toFixed(1)}" r="4" fill="none" stroke="#c0392b" stroke-width="1.2"/>`);
   }
   body.push(`<text x="10" y="40" font-family="sans-serif" font-size="12">${escapeXml(`blue: inputs, red rings: targets, grey: exact trajectories (clipped); lines: the hyperplanes of the ${c.layers.length} layers (colour = layer)`)}</text>`);
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${v.size} ${v.size}" width="${v.size}" height="${v.size}">`,
-    `<defs><clipPath id="c"><rect width="${v.size}" height="${v.size}"/></clipPath></defs>`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="20" font-family="sans-serif" font-size="14">${escapeXml(title)}</text>`,
-    `<g clip-path="url(#c)">`,
-    ...body,
-    '</g>',
-    '</svg>',
-  ].join('\n');
+  return svgDocument(v, body, title, { clip: true });
 }
 
 export const interpolateSection: DemoSection = {
