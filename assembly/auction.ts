@@ -23,6 +23,8 @@
 //   info       4 f64 out: [bids, phases, polish augmentations, rows scanned by the polish]
 // Returns 0.
 import { checkRange } from './lib/memory';
+import { lanesArgmin } from './lib/argmin';
+import { cost1, costMode, costPair } from './lib/cost_pair';
 
 export function auctionScratchBytes(n: i32, d: i32): i32 {
   const me = (n + 1) & ~1;
@@ -34,44 +36,6 @@ export function auctionScratchBytes(n: i32, d: i32): i32 {
 @inline function f64p(base: usize, i: i32): usize { return base + (<usize>i << 3); }
 // @ts-ignore: decorator
 @inline function i32p(base: usize, i: i32): usize { return base + (<usize>i << 2); }
-
-/** Costs of (x_i, y_j) and (x_i, y_{j+1}); yt is d × me (structure of arrays). */
-// @ts-ignore: decorator
-@inline
-function costPair(xi: usize, yt: usize, me: i32, j: i32, d: i32, mode: i32, p: f64): v128 {
-  let s: v128;
-  if (d == 2) {
-    // (0 + δ₀²) + δ₁² = δ₀² + δ₁² exactly: the generic order, without the loop
-    const t0 = f64x2.sub(v128.load64_splat(xi), v128.load(yt + (<usize>j << 3)));
-    const t1 = f64x2.sub(v128.load64_splat(xi + 8), v128.load(yt + ((<usize>(me + j)) << 3)));
-    s = f64x2.add(f64x2.mul(t0, t0), f64x2.mul(t1, t1));
-  } else {
-    s = f64x2.splat(0.0);
-    for (let k = 0; k < d; k++) {
-      const t = f64x2.sub(v128.load64_splat(xi + (<usize>k << 3)), v128.load(yt + ((<usize>(k * me + j)) << 3)));
-      s = f64x2.add(s, f64x2.mul(t, t));
-    }
-  }
-  if (mode == 1) s = f64x2.sqrt(s);
-  else if (mode == 0) {
-    s = f64x2.sqrt(s);
-    s = f64x2.replace_lane(s, 0, Math.pow(f64x2.extract_lane(s, 0), p));
-    s = f64x2.replace_lane(s, 1, Math.pow(f64x2.extract_lane(s, 1), p));
-  }
-  return s;
-}
-
-/** Scalar cost of (x_i, y_j): the same operations as one lane of costPair. */
-// @ts-ignore: decorator
-@inline
-function cost1(xi: usize, yt: usize, me: i32, j: i32, d: i32, mode: i32, p: f64): f64 {
-  let s = 0.0;
-  for (let k = 0; k < d; k++) {
-    const t = load<f64>(xi + (<usize>k << 3)) - load<f64>(yt + ((<usize>(k * me + j)) << 3));
-    s = s + t * t;
-  }
-  return mode == 2 ? s : mode == 1 ? Math.sqrt(s) : Math.pow(Math.sqrt(s), p);
-}
 
 // Results of the last best/second-best search.
 let gB1: f64 = 0.0, gB2: f64 = 0.0, gJ1: i32 = 0;
@@ -149,11 +113,7 @@ function relax(xi: usize, yt: usize, me: i32, d: i32, mode: i32, p: f64, base: f
     bestI = v128.bitselect(idx, bestI, kl);
     idx = f64x2.add(idx, two);
   }
-  const v0 = f64x2.extract_lane(bestV, 0), v1 = f64x2.extract_lane(bestV, 1);
-  const i0 = f64x2.extract_lane(bestI, 0), i1 = f64x2.extract_lane(bestI, 1);
-  let bi: f64 = v0 < v1 ? i0 : v1 < v0 ? i1 : min(i0, i1);
-  if (!(min(v0, v1) < Infinity)) bi = -1.0;
-  return <i32>bi;
+  return lanesArgmin(bestV, bestI);
 }
 
 export function auctionAssign(
@@ -168,7 +128,7 @@ export function auctionAssign(
   checkRange(v, <usize>me << 3);
   checkRange(scratch, <usize>auctionScratchBytes(n, d));
   checkRange(info, 32);
-  const mode = p == 2.0 ? 2 : p == 1.0 ? 1 : 0;
+  const mode = costMode(p);
   const yt = scratch;
   const price = yt + (<usize>(d * me) << 3);
   const spc = price + (<usize>me << 3);
@@ -296,7 +256,7 @@ export function auctionDualViolation(x: usize, n: i32, y: usize, m: i32, d: i32,
   checkRange(v, <usize>me << 3);
   checkRange(scratch, <usize>(d * me) << 3);
   checkRange(out, 16);
-  const mode = p == 2.0 ? 2 : p == 1.0 ? 1 : 0;
+  const mode = costMode(p);
   const yt = scratch;
   for (let k = 0; k < d; k++) {
     for (let j = 0; j < me; j++) store<f64>(f64p(yt, k * me + j), j < m ? load<f64>(f64p(y, j * d + k)) : 0.0);

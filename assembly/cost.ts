@@ -5,6 +5,7 @@
 // Operation order (mirrored by src/kernels/cost.ts): s = ((0 + δ_0²) + δ_1²) + …, then
 // p = 2 → s, p = 1 → √s, else pow(√s, p).
 import { checkRange } from './lib/memory';
+import { cost1, costMode, costPair } from './lib/cost_pair';
 
 export function costScratchBytes(m: i32, d: i32): i32 {
   return ((m + 1) & ~1) * d * 8;
@@ -22,33 +23,13 @@ export function costMatrix(x: usize, n: i32, y: usize, m: i32, d: i32, p: f64, o
       store<f64>(scratch + ((<usize>(k * me + j)) << 3), j < m ? load<f64>(y + ((<usize>(j * d + k)) << 3)) : 0.0);
     }
   }
-  const mode = p == 2.0 ? 2 : p == 1.0 ? 1 : 0;
+  const mode = costMode(p);
   for (let i = 0; i < n; i++) {
     const row = out + ((<usize>i * <usize>ld) << 3);
     for (let j = m; j < ld; j++) store<f64>(row + (<usize>j << 3), 0.0);
     const xi = x + ((<usize>(i * d)) << 3);
     let j = 0;
-    for (; j + 2 <= m; j += 2) {
-      let s = f64x2.splat(0.0);
-      for (let k = 0; k < d; k++) {
-        const t = f64x2.sub(v128.load64_splat(xi + (<usize>k << 3)), v128.load(scratch + ((<usize>(k * me + j)) << 3)));
-        s = f64x2.add(s, f64x2.mul(t, t));
-      }
-      if (mode == 1) s = f64x2.sqrt(s);
-      else if (mode == 0) {
-        s = f64x2.sqrt(s);
-        s = f64x2.replace_lane(s, 0, Math.pow(f64x2.extract_lane(s, 0), p));
-        s = f64x2.replace_lane(s, 1, Math.pow(f64x2.extract_lane(s, 1), p));
-      }
-      v128.store(row + (<usize>j << 3), s);
-    }
-    for (; j < m; j++) {
-      let s = 0.0;
-      for (let k = 0; k < d; k++) {
-        const t = load<f64>(xi + (<usize>k << 3)) - load<f64>(scratch + ((<usize>(k * me + j)) << 3));
-        s = s + t * t;
-      }
-      store<f64>(row + (<usize>j << 3), mode == 2 ? s : mode == 1 ? Math.sqrt(s) : Math.pow(Math.sqrt(s), p));
-    }
+    for (; j + 2 <= m; j += 2) v128.store(row + (<usize>j << 3), costPair(xi, scratch, me, j, d, mode, p));
+    for (; j < m; j++) store<f64>(row + (<usize>j << 3), cost1(xi, scratch, me, j, d, mode, p));
   }
 }

@@ -20,6 +20,7 @@
 // Returns 0 on success, 1 if supply was left over with no column to take it (inconsistent
 // totals), 2 if the edge pool (cap) is exhausted (the caller retries with a larger pool).
 import { checkRange } from './lib/memory';
+import { lanesArgmin } from './lib/argmin';
 
 export function emdScratchBytes(n: i32, m: i32): i32 {
   const me = (m + 1) & ~1;
@@ -93,11 +94,7 @@ function pass(C: usize, m: i32, me: i32, i: i32, di: f64, piRow: usize, piCol: u
       idx = f64x2.add(idx, two);
     }
   }
-  const v0 = f64x2.extract_lane(bestV, 0), v1 = f64x2.extract_lane(bestV, 1);
-  const i0 = f64x2.extract_lane(bestI, 0), i1 = f64x2.extract_lane(bestI, 1);
-  let bi: f64 = v0 < v1 ? i0 : v1 < v0 ? i1 : min(i0, i1);
-  if (!(min(v0, v1) < Infinity)) bi = -1.0;
-  return <i32>bi;
+  return lanesArgmin(bestV, bestI);
 }
 
 export function emdSolve(
