@@ -5,8 +5,9 @@
  *   B  1-D W₁, n = m = 10⁶: SciPy wasserstein_distance
  *   C  Sinkhorn, n = m = 2000, ε = 0.01, sqeuclidean, exactly 100 iterations: POT sinkhorn_log
  *   D  (--big) exact W₁ for n = m = 10⁴: time and WASM memory (auction: no cost matrix)
- *   E  (--unequal) exact W₁ for n = 675, m = 5041 (non-integer size ratio: the dense SSP path;
- *      minutes — the network simplex that would fix it is not written yet)
+ *   E  exact W₁, unequal sizes with non-integer ratios (network simplex): 135 × 1009 and
+ *      675 × 5041 vs the TS twin and POT emd2; --unequal adds the SSP solver at 135 × 1009
+ *      (its 675 × 5041 run takes minutes and is left out)
  * Data: X ~ N(0, I), Y ~ N(1, I) (like anchors.py), seeded.
  * Usage: npm run bench -- wasserstein [--quick] [--big] [--unequal]
  */
@@ -118,15 +119,25 @@ if (big) {
   rows.push({ workload: `D: exact W1 n=m=${n} d=2`, contender: 'flowsteer (wasm)', seconds: sec, value: r.value.toPrecision(12), speedup: '', note: `arena peak ${(peak / 2 ** 20).toFixed(2)} MiB, WASM memory ${(rt.arena.memoryBytes / 2 ** 20).toFixed(1)} MiB, polish augmentations ${r.augmentations}, gap ${r.dualityGap.toExponential(1)}, infeas ${r.dualInfeasibility.toExponential(1)}` });
   summary.w1_10k = { seconds: sec, arenaPeakMiB: peak / 2 ** 20, memoryMiB: rt.arena.memoryBytes / 2 ** 20 };
 }
-// E — exact W1, unequal sizes with a non-integer ratio
-if (unequal) {
-  const n = 675, m = 5041, d = 2;
-  const X = { n, d, data: gaussian(61, n, d, 0) }, Y = { n: m, d, data: gaussian(62, m, d, 1) };
-  const t0 = performance.now();
+// E — exact W1, unequal sizes with a non-integer ratio (network simplex)
+for (const [n, m] of quick ? [[135, 1009]] : [[135, 1009], [675, 5041]]) {
+  const d = 2;
+  const x = gaussian(61, n, d, 0), y = gaussian(62, m, d, 1);
+  const X = { n, d, data: x }, Y = { n: m, d, data: y };
+  const name = `E: exact W1 n=${n} m=${m} d=2`;
+  const t = time(`${name} wasm`, () => wasserstein1(X, Y), { maxTime: 1, minSamples: 2 });
   const r = wasserstein1(X, Y);
-  const sec = (performance.now() - t0) / 1000;
-  rows.push({ workload: `E: exact W1 n=${n} m=${m} d=2`, contender: 'flowsteer (wasm)', seconds: sec, value: r.value.toPrecision(12), speedup: '', note: `${r.method}, augmentations ${r.augmentations}, gap ${r.dualityGap.toExponential(1)}` });
-  summary.w1_675x5041 = { seconds: sec };
+  rows.push({ workload: name, contender: 'flowsteer (wasm)', seconds: t.seconds, value: r.value.toPrecision(12), speedup: '1×', note: `${r.solver}, pivots ${r.augmentations}, gap ${r.dualityGap.toExponential(1)}, infeas ${r.dualInfeasibility.toExponential(1)}` });
+  const tw = await withBackend('js', () => time(`${name} twin`, () => wasserstein1(X, Y), { maxTime: 0.5, minSamples: 1 }));
+  await init();
+  rows.push({ workload: name, contender: 'TS twin', seconds: tw.seconds, speedup: ratio(tw.seconds, t.seconds), note: '' });
+  if (unequal && n === 135) {
+    const ts = time(`${name} ssp`, () => wasserstein1(X, Y, { solver: 'ssp' }), { maxTime: 0.1, minSamples: 1 });
+    rows.push({ workload: name, contender: "flowsteer solver: 'ssp' (wasm)", seconds: ts.seconds, speedup: ratio(ts.seconds, t.seconds), note: 'successive shortest paths' });
+  }
+  const pot = runPeer('w1-pot', { x, n, d, y, m, repeat: 3 });
+  peerRow(name, pot, t.seconds, r.value, '(reference)');
+  summary[`w1_${n}x${m}`] = { wasm: t.seconds, twin: tw.seconds, pot: pot.seconds, value: r.value, potValue: pot.value, pivots: r.augmentations };
 }
 
 printRows(rows, ['value', 'speedup']);
