@@ -112,7 +112,7 @@ for (const be of backends) {
         fc.property(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 1e6 }), (n, d, kind, seed) => {
           const [x, y] = makeCase(kind, createRng(seed), n, d);
           for (const p of [1, 2, 3]) {
-            const r = wasserstein(x, y, { p });
+            const r = wasserstein(x, y, { p, solver: 'auction' });
             const bf = bruteForce(x, y, p);
             expect(Math.abs(r.cost - bf)).toBeLessThanOrEqual(1e-12 * Math.max(1, bf));
             expectCertifiedAssignment(r, x, y);
@@ -132,7 +132,7 @@ for (const be of backends) {
           const n = be === 'js' ? 40 + 13 * kind : 90 + 37 * kind;
           const [x, y] = makeCase(kind, rng, n, d);
           for (const p of [1, 2]) {
-            const r = wasserstein(x, y, { p });
+            const r = wasserstein(x, y, { p, solver: 'auction' });
             const ref = sspCost(x, y, p);
             expect(Math.abs(r.cost - ref), `${KINDS[kind]} d=${d} p=${p}`).toBeLessThanOrEqual(1e-12 * Math.max(1, ref));
             expectCertifiedAssignment(r, x, y);
@@ -149,16 +149,16 @@ for (const be of backends) {
       const perm = Array.from({ length: 60 }, (_, i) => i).sort(() => rng.uniform() - 0.5);
       const xp = cloud(60, 2, perm.flatMap((i) => [x.data[2 * i], x.data[2 * i + 1]]));
       for (const y of [x, xp]) {
-        const r = wasserstein(x, y, { p: 1 });
+        const r = wasserstein(x, y, { p: 1, solver: 'auction' });
         expect(r.cost).toBe(0);
         expectCertifiedAssignment(r, x, y);
       }
       const same = cloud(20, 3, new Array(60).fill(0.25));
-      const r = wasserstein(same, same, { p: 2 });
+      const r = wasserstein(same, same, { p: 2, solver: 'auction' });
       expect(r.cost).toBe(0);
       expectCertifiedAssignment(r, same, same);
-      expect(wasserstein([[0, 0]], [[3, 4]], { p: 1 }).cost).toBe(5);
-      expect(wasserstein([[0, 0]], [[3, 4]], { p: 2 }).cost).toBe(25);
+      expect(wasserstein([[0, 0]], [[3, 4]], { p: 1, solver: 'auction' }).cost).toBe(5);
+      expect(wasserstein([[0, 0]], [[3, 4]], { p: 2, solver: 'auction' }).cost).toBe(25);
     });
 
     it('price war: every x identical (all rows bid alike), and far-offset coordinates', () => {
@@ -170,7 +170,7 @@ for (const be of backends) {
       const far2 = cloud(n, 2, Array.from({ length: 2 * n }, () => 1e6 + rng.normal()));
       for (const [a, b] of [[x, y], [far, far2]]) {
         for (const p of [1, 2]) {
-          const r = wasserstein(a, b, { p });
+          const r = wasserstein(a, b, { p, solver: 'auction' });
           const ref = sspCost(a, b, p);
           expect(Math.abs(r.cost - ref)).toBeLessThanOrEqual(1e-12 * Math.max(1, ref));
           expectCertifiedAssignment(r, a, b);
@@ -183,7 +183,7 @@ for (const be of backends) {
       for (const c of pot.cases) {
         if (c.a || c.n !== c.m) continue;
         const [x, y] = clouds(c);
-        const r1 = wasserstein(x, y, { p: 1 }), r2 = wasserstein(x, y, { p: 2 });
+        const r1 = wasserstein(x, y, { p: 1, solver: 'auction' }), r2 = wasserstein(x, y, { p: 2, solver: 'auction' });
         expect(Math.abs(r1.cost - c.emd2_p1)).toBeLessThan(1e-12 * Math.max(1, c.emd2_p1));
         expect(Math.abs(r2.cost - c.emd2_p2)).toBeLessThan(1e-12 * Math.max(1, c.emd2_p2));
         expectCertifiedAssignment(r1, x, y);
@@ -201,9 +201,9 @@ describe('auction kernel and TS twin are bit-identical', () => {
     const probs: [PointCloud, PointCloud, number][] = [];
     for (let kind = 0; kind < 4; kind++) for (const d of [1, 2, 4]) probs.push([...makeCase(kind, rng, 31 + 20 * kind + d, d), 1 + (kind & 1)]);
     await init({ variant: 'debug' });
-    const w = probs.map(([x, y, p]) => wasserstein(x, y, { p }));
+    const w = probs.map(([x, y, p]) => wasserstein(x, y, { p, solver: 'auction' }));
     await init({ backend: 'js' });
-    const t = probs.map(([x, y, p]) => wasserstein(x, y, { p }));
+    const t = probs.map(([x, y, p]) => wasserstein(x, y, { p, solver: 'auction' }));
     for (let k = 0; k < probs.length; k++) {
       expect(w[k].cost).toBe(t[k].cost);
       expect(Array.from(w[k].plan.cols)).toEqual(Array.from(t[k].plan.cols));
