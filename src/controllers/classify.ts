@@ -836,21 +836,8 @@ function wrapFacet(w: Work, remaining: readonly number[], processed: readonly nu
     if (!(normalize(t) > 1e-8)) return null;
     let best = -1, bestPhi = Infinity;
     const inS = new Set(S);
-    for (const q of set) {
-      if (inS.has(q)) continue;
-      let al = 0, be = 0;
-      for (let j = 0; j < d; j++) {
-        const dj = P[q * d + j] - P[i0 * d + j];
-        al += nrm[j] * dj;
-        be += t[j] * dj;
-      }
-      if (be <= 0) continue;
-      const phi = Math.atan2(Math.max(al, 0), be);
-      if (phi < bestPhi) (bestPhi = phi), (best = q);
-    }
-    if (best < 0) {
-      // Nothing on the +t side: rotate the other way.
-      for (let j = 0; j < d; j++) t[j] = -t[j];
+    // The point of `set` first hit when the hyperplane (normal nrm, through i0) rotates toward t.
+    const wrapStep = (): void => {
       for (const q of set) {
         if (inS.has(q)) continue;
         let al = 0, be = 0;
@@ -863,6 +850,12 @@ function wrapFacet(w: Work, remaining: readonly number[], processed: readonly nu
         const phi = Math.atan2(Math.max(al, 0), be);
         if (phi < bestPhi) (bestPhi = phi), (best = q);
       }
+    };
+    wrapStep();
+    if (best < 0) {
+      // Nothing on the +t side: rotate the other way.
+      for (let j = 0; j < d; j++) t[j] = -t[j];
+      wrapStep();
     }
     if (best < 0 || !isRemaining.has(best)) return null;
     const cs = Math.cos(bestPhi), sn = Math.sin(bestPhi);
