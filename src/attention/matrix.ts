@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { checkFinite } from '../validate.js';
+import { choleskyLower } from '../linalg/cholesky.js';
 
 export type MatrixLike = readonly (readonly number[])[] | ArrayLike<number>;
 
@@ -58,20 +59,11 @@ export function asSPD(M: MatrixLike | undefined, d: number, name = 'options.A'):
     }
   }
   // Cholesky: every pivot must be positive.
-  const L = new Float64Array(d * d);
-  for (let j = 0; j < d; j++) {
-    let s = A[j * d + j];
-    for (let k = 0; k < j; k++) s -= L[j * d + k] * L[j * d + k];
+  choleskyLower(A, d, (j, s) => {
     if (!(s > 1e-14 * Math.max(scale, Number.MIN_VALUE) * d)) {
       throw new InvalidArgumentError(name, M, 'positive definite (the theory of eq. 4.1 assumes A ≻ 0)', `its leading ${j + 1}×${j + 1} block has a non-positive pivot ${s}; add a multiple of the identity`);
     }
-    const ljj = Math.sqrt(s);
-    L[j * d + j] = ljj;
-    for (let i = j + 1; i < d; i++) {
-      let t = A[i * d + j];
-      for (let k = 0; k < j; k++) t -= L[i * d + k] * L[j * d + k];
-      L[i * d + j] = t / ljj;
-    }
-  }
+    return s;
+  });
   return A;
 }

@@ -27,6 +27,7 @@ import { flow, type FlowMethod } from '../flow/flow.js';
 import { createRng } from '../rng.js';
 import type { Controls, PointsLike } from '../types.js';
 import { asCloud, checkCount, checkOneOf, checkPositive, makeControls } from '../validate.js';
+import { choleskyLower, choleskySolve } from '../linalg/cholesky.js';
 
 export interface AutonomousOptions {
   /** Number of neurons p (required). */
@@ -273,7 +274,7 @@ export function approximateAutonomous(X: PointsLike, Y: PointsLike, options: Aut
     G[i * p + i] += lambda;
     for (let j = 0; j < i; j++) G[j * p + i] = G[i * p + j];
   }
-  const Wt = choleskySolve(G, R, p, d); // p × d: row j = w_j
+  const Wt = ridgeSolve(G, R, p, d); // p × d: row j = w_j
   const W = new Float64Array(d * p);
   for (let j = 0; j < p; j++) for (let k = 0; k < d; k++) W[k * p + j] = Wt[j * d + k];
 
@@ -328,33 +329,8 @@ export function approximateAutonomous(X: PointsLike, Y: PointsLike, options: Aut
   };
 }
 
-/** Solves G X = R (G p×p symmetric positive definite, R p×m) by Cholesky; returns X. */
-function choleskySolve(G: Float64Array, R: Float64Array, p: number, m: number): Float64Array {
-  const L = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = G[i * p + j];
-      for (let k = 0; k < j; k++) s -= L[i * p + k] * L[j * p + k];
-      if (i === j) {
-        // Dead features (never active on the samples) leave a zero row: keep them at w = 0.
-        L[i * p + i] = s > 0 ? Math.sqrt(s) : Infinity;
-      } else {
-        L[i * p + j] = s / L[j * p + j];
-      }
-    }
-  }
-  const Z = Float64Array.from(R);
-  for (let c = 0; c < m; c++) {
-    for (let i = 0; i < p; i++) {
-      let s = Z[i * m + c];
-      for (let k = 0; k < i; k++) s -= L[i * p + k] * Z[k * m + c];
-      Z[i * m + c] = s / L[i * p + i];
-    }
-    for (let i = p - 1; i >= 0; i--) {
-      let s = Z[i * m + c];
-      for (let k = i + 1; k < p; k++) s -= L[k * p + i] * Z[k * m + c];
-      Z[i * m + c] = s / L[i * p + i];
-    }
-  }
-  return Z;
+/** Solves G X = R (G p×p symmetric positive semidefinite, R p×m); returns X. Dead features (never
+ *  active on the samples) leave a zero pivot: kept at w = 0 (an infinite pivot solves to 0). */
+function ridgeSolve(G: Float64Array, R: Float64Array, p: number, m: number): Float64Array {
+  return choleskySolve(choleskyLower(G, p, (_j, s) => (s > 0 ? s : Infinity)), R, p, m);
 }

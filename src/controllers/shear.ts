@@ -44,9 +44,8 @@
  * Cost: O(n log n) for the sort, O(m d) per batch for the weights, O(n d) per layer to move the
  * points not served yet (affine extrapolation, not a full field evaluation): O(n log n + n d ⌈n/p⌉).
  */
-import { NotInitializedError } from '../errors.js';
-import { field } from '../flow/flow.js';
-import { reluFieldJS } from '../kernels/relu.js';
+import { use } from '../backend/index.js';
+import { reluField } from '../backend/relu.js';
 import type { Layer } from '../types.js';
 
 /** Fraction of the neighbouring gap between a served point and the next threshold (see above). */
@@ -209,12 +208,7 @@ function advance(
     const o = active[order[from + j]] * d;
     for (let k = 0; k < d; k++) rows[j * d + k] = P[o + k];
   }
-  try {
-    field(L, { n, d, data: rows }, f, { d, width: p });
-  } catch (e) {
-    if (!(e instanceof NotInitializedError)) throw e;
-    reluFieldJS(rows, n, d, L.W, L.A, L.b, p, f);
-  }
+  use(reluField, 'interpolate', { beforeInit: 'js' })(rows, n, d, L.W, L.A, L.b, p, f);
   const tau = L.duration;
   for (let j = 0; j < n; j++) {
     const o = active[order[from + j]] * d;

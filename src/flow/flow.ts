@@ -14,6 +14,8 @@
  * copy it once into the WASM arena, run every layer's kernel in place, copy it back, release
  * the arena → check the result is finite. Nothing is allocated or copied per step.
  */
+import { use } from '../backend/index.js';
+import { reluField } from '../backend/relu.js';
 import { FlowsteerError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { eulerLayerJS } from '../kernels/euler.js';
 import { reluFieldJS } from '../kernels/relu.js';
@@ -139,21 +141,7 @@ export function field(layer: Layer, X: PointsLike, out?: Float64Array, shape?: {
     throw new ShapeMismatchError('out', out, `a Float64Array of at least n·d = ${n * d} entries`);
   }
   const result = out ?? new Float64Array(n * d);
-  const rt = wasmRuntime('field');
-  if (!rt) {
-    reluFieldJS(cloud.data, n, d, L.W, L.A, L.b, p, result);
-  } else {
-    const k = rt.exports as unknown as FieldKernels;
-    withArena(rt, () => {
-      const a = rt.arena;
-      const px = a.pushF64(cloud.data, 'X');
-      const pw = a.pushF64(L.W), pa = a.pushF64(L.A), pb = a.pushF64(L.b);
-      const po = a.allocF64(n * d, 'out');
-      const ps = a.alloc(k.fieldScratchBytes(d, p));
-      k.reluField(px, n, d, pw, pa, pb, p, po, ps);
-      result.set(a.f64.subarray(po >>> 3, (po >>> 3) + n * d));
-    });
-  }
+  use(reluField, 'field')(cloud.data, n, d, L.W, L.A, L.b, p, result);
   return { n, d, data: result.length === n * d ? result : result.subarray(0, n * d) };
 }
 

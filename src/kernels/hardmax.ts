@@ -18,21 +18,12 @@
  *   hardmaxAtomStepJS  the kernel's computation on atoms (groups of bit-identical tokens), brute
  *                      force over atoms; bit-identical to hardmaxStepJS (tests check it).
  */
+import { choleskyLower } from '../linalg/cholesky.js';
+
 
 /** G = L̃ᵀ (row-major d×d, upper triangular) with A = L̃L̃ᵀ up to rounding; A must be SPD. */
 export function choleskyFactorT(A: Float64Array, d: number): Float64Array {
-  const L = new Float64Array(d * d);
-  for (let j = 0; j < d; j++) {
-    let s = A[j * d + j];
-    for (let k = 0; k < j; k++) s = s - L[j * d + k] * L[j * d + k];
-    const ljj = Math.sqrt(s);
-    L[j * d + j] = ljj;
-    for (let i = j + 1; i < d; i++) {
-      let t = A[i * d + j];
-      for (let k = 0; k < j; k++) t = t - L[i * d + k] * L[j * d + k];
-      L[i * d + j] = t / ljj;
-    }
-  }
+  const L = choleskyLower(A, d);
   const G = new Float64Array(d * d);
   for (let k = 0; k < d; k++) for (let j = 0; j < d; j++) G[k * d + j] = L[j * d + k];
   return G;
