@@ -69,6 +69,54 @@ export function checkOneOf<T extends string>(name: string, v: unknown, allowed: 
   return v as T;
 }
 
+/**
+ * Options objects: undefined → {} ; anything but a plain object (null, arrays, numbers) is an
+ * InvalidArgumentError naming `name`. Every public function with options starts with this.
+ */
+export function asOptions<T extends object>(v: T | undefined | null, name = 'options'): T {
+  if (v === undefined) return {} as T;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidArgumentError(name, v, 'an options object (or nothing)');
+  return v;
+}
+
+/** A tolerance: a finite number ≥ 0 (> 0 with `{ positive: true }`); `fallback` when undefined. */
+export function checkTolerance(name: string, v: unknown, fallback: number, opts: { positive?: boolean; max?: number } = {}): number {
+  if (v === undefined) return fallback;
+  const max = opts.max ?? Number.MAX_VALUE;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (opts.positive && v === 0) || v > max) {
+    throw new InvalidArgumentError(name, v, `a finite number ${opts.positive ? '> 0' : '≥ 0'}${opts.max !== undefined ? ` and ≤ ${opts.max}` : ''}`);
+  }
+  return v;
+}
+
+/** An optional callback: undefined or a function. */
+export function checkFunction<F extends (...args: never[]) => unknown>(name: string, v: unknown): F | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'function') throw new InvalidArgumentError(name, v, 'a function (or nothing)');
+  return v as F;
+}
+
+/** An optional AbortSignal. */
+export function checkSignal(name: string, v: unknown): AbortSignal | undefined {
+  if (v === undefined) return undefined;
+  const ok = typeof v === 'object' && v !== null && typeof (v as AbortSignal).aborted === 'boolean' && typeof (v as AbortSignal).addEventListener === 'function';
+  if (!ok) throw new InvalidArgumentError(name, v, 'an AbortSignal (for example AbortSignal.timeout(1000)) or nothing');
+  return v as AbortSignal;
+}
+
+/** A boolean option with a default. */
+export function checkBoolean(name: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new InvalidArgumentError(name, v, 'true or false');
+  return v;
+}
+
+/** onProgress and signal of a long call, validated (see src/flow/progress.ts). */
+export function checkProgressOptions(o: { onProgress?: unknown; signal?: unknown }, prefix = 'options'): void {
+  checkFunction(`${prefix}.onProgress`, o.onProgress);
+  checkSignal(`${prefix}.signal`, o.signal);
+}
+
 function toF64(name: string, a: unknown, length: number, what: string): Float64Array {
   if (!(Array.isArray(a) || ArrayBuffer.isView(a)) || typeof (a as ArrayLike<number>).length !== 'number') {
     throw new InvalidArgumentError(name, a, `an array of ${length} numbers (${what})`);
