@@ -9,7 +9,7 @@
  */
 import { FlowsteerError, InvalidArgumentError, ShapeMismatchError } from './errors.js';
 import type { Controls } from './types.js';
-import { asControls, makeControls } from './validate.js';
+import { asControls, asOptions, checkCount, checkMeta, makeControls } from './validate.js';
 
 export const CONTROLS_FORMAT = 'flowsteer.controls/1';
 
@@ -25,9 +25,12 @@ function arr(a: Float64Array): string {
 
 /** Serialises controls; `indent` pretty-prints the outer structure (arrays stay on one line). */
 export function controlsToJSON(controls: Controls, options: { indent?: number } = {}): string {
+  const o = asOptions(options);
+  const indent = o.indent === undefined ? 0 : checkCount('options.indent', o.indent, 0, 16);
   const c = asControls(controls);
-  const nl = options.indent ? '\n' : '';
-  const pad = (k: number) => (options.indent ? ' '.repeat(options.indent * k) : '');
+  if (c.meta !== undefined) checkMeta(c.meta, 'controls.meta');
+  const nl = indent ? '\n' : '';
+  const pad = (k: number) => (indent ? ' '.repeat(indent * k) : '');
   const layers = c.layers.map(
     (l) => `${pad(2)}{"duration":${num(l.duration)},"W":${arr(l.W)},"A":${arr(l.A)},"b":${arr(l.b)}}`,
   );
@@ -51,8 +54,9 @@ export interface ControlsFromJSONOptions {
 
 /** Parses and validates controls written by controlsToJSON (or by hand in the same format). */
 export function controlsFromJSON(text: string, options: ControlsFromJSONOptions = {}): Controls {
-  const maxLength = options.maxLength ?? 256 * 2 ** 20;
-  const maxParameters = options.maxParameters ?? 5e7;
+  const opts = asOptions(options);
+  const maxLength = opts.maxLength === undefined ? 256 * 2 ** 20 : checkCount('options.maxLength', opts.maxLength, 1);
+  const maxParameters = opts.maxParameters === undefined ? 5e7 : checkCount('options.maxParameters', opts.maxParameters, 1);
   if (typeof text !== 'string') throw new InvalidArgumentError('text', text, 'a JSON string');
   if (text.length > maxLength) {
     throw new InvalidArgumentError('text', `${text.length} characters`, `at most ${maxLength} characters`, 'raise options.maxLength if the file is trusted');
@@ -79,7 +83,8 @@ export function controlsFromJSON(text: string, options: ControlsFromJSONOptions 
       throw new InvalidArgumentError('layers', `${total} parameters`, `at most ${maxParameters} parameters`, 'raise options.maxParameters if the file is trusted');
     }
   }
-  const c = makeControls({ d, width, layers: o.layers as never, ...(isRecord(o.meta) ? { meta: o.meta } : {}) }, 'controls');
+  if (o.meta !== undefined && !isRecord(o.meta)) throw new InvalidArgumentError('meta', o.meta, 'a JSON object (or absent)');
+  const c = makeControls({ d, width, layers: o.layers as never, ...(o.meta !== undefined ? { meta: o.meta as Record<string, unknown> } : {}) }, 'controls');
   if (o.switches !== undefined && o.switches !== c.switches) {
     throw new ShapeMismatchError('switches', o.switches, `layers.length − 1 = ${c.switches}`, 'the file is inconsistent');
   }

@@ -71,9 +71,11 @@ export function createRng(seed = 0): Rng {
       return u * f;
     },
     int(n: number): number {
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 2 ** 53) throw new InvalidArgumentError('n', n, 'an integer in [1, 2^53] (rng.int(n) draws from 0 … n − 1)');
       return Math.floor(uniform() * n);
     },
     unitVector(d: number): Float64Array {
+      if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 2 ** 24) throw new InvalidArgumentError('d', d, 'an integer in [1, 2^24] (the dimension of the unit vector)');
       const v = new Float64Array(d);
       let norm = 0;
       while (norm === 0) {

@@ -75,6 +75,12 @@ export function points(rows: readonly (readonly number[])[], name = 'points'): P
 
 /** Rows of a PointCloud as `number[][]`. */
 export function toRows(cloud: PointCloud): number[][] {
+  const ok = typeof cloud === 'object' && cloud !== null && cloud.data instanceof Float64Array;
+  if (!ok) throw new InvalidArgumentError('cloud', cloud, 'a PointCloud {n, d, data: Float64Array}');
+  const { n, d } = cloud;
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(d) || d < 1 || cloud.data.length !== n * d) {
+    throw new ShapeMismatchError('cloud', `n = ${n}, d = ${d}, data of length ${cloud.data.length}`, 'integers n ≥ 0, d ≥ 1 with data.length = n·d');
+  }
   const out: number[][] = new Array(cloud.n);
   for (let i = 0; i < cloud.n; i++) out[i] = Array.from(cloud.data.subarray(i * cloud.d, (i + 1) * cloud.d));
   return out;

@@ -160,6 +160,7 @@ export function makeControls(spec: { d: number; width: number; layers: readonly 
   const layers = spec.layers.map((l, k) => checkLayer(l, d, width, `${name}.layers[${k}]`));
   let T = 0;
   for (const l of layers) T += l.duration;
+  if (spec.meta !== undefined) checkMeta(spec.meta, `${name}.meta`);
   const out: Controls = { d, width, T, layers, switches: layers.length - 1, ...(spec.meta ? { meta: spec.meta } : {}) };
   return out;
 }
@@ -172,4 +173,41 @@ export function asControls(c: Controls, name = 'controls'): Controls {
     throw new ShapeMismatchError(`${name}.T`, c.T, `the sum of the layer durations (${checked.T})`, 'omit T or make it equal Σ durations');
   }
   return checked;
+}
+
+/** Limits of free-form `meta` (provenance carried through JSON): nesting depth and size. */
+export const META_LIMITS = { depth: 32, entries: 100_000, stringLength: 1 << 20 } as const;
+
+/**
+ * `meta` must be plain JSON data (objects, arrays, strings, finite numbers, booleans, null) nested
+ * at most META_LIMITS.depth deep with at most META_LIMITS.entries values in all, so that it can be
+ * written and read back without exhausting the stack or memory. Checked iteratively.
+ */
+export function checkMeta(meta: unknown, name = 'meta'): Record<string, unknown> {
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new InvalidArgumentError(name, meta, 'a plain object of JSON data');
+  const stack: { v: unknown; depth: number; path: string }[] = [{ v: meta, depth: 1, path: name }];
+  let entries = 0;
+  while (stack.length) {
+    const { v, depth, path } = stack.pop()!;
+    if (++entries > META_LIMITS.entries) throw new InvalidArgumentError(name, `more than ${META_LIMITS.entries} values`, `at most ${META_LIMITS.entries} values`, 'keep provenance small; store large data elsewhere');
+    if (v === null || typeof v === 'boolean') continue;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw new InvalidArgumentError(path, v, 'a finite number (JSON has no NaN or Infinity)');
+      continue;
+    }
+    if (typeof v === 'string') {
+      if (v.length > META_LIMITS.stringLength) throw new InvalidArgumentError(path, `a string of ${v.length} characters`, `at most ${META_LIMITS.stringLength} characters`);
+      continue;
+    }
+    if (typeof v !== 'object') throw new InvalidArgumentError(path, v, 'JSON data (object, array, string, number, boolean or null)');
+    if (depth > META_LIMITS.depth) throw new InvalidArgumentError(path, 'nested deeper', `nested at most ${META_LIMITS.depth} deep`, 'flatten the provenance object');
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push({ v: v[i], depth: depth + 1, path: `${path}[${i}]` });
+    } else {
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) throw new InvalidArgumentError(path, v, 'a plain object');
+      for (const k of Object.keys(v)) stack.push({ v: (v as Record<string, unknown>)[k], depth: depth + 1, path: `${path}.${k}` });
+    }
+  }
+  return meta as Record<string, unknown>;
 }

@@ -14,6 +14,9 @@ import {
   NonFiniteError,
   ShapeMismatchError,
   CapacityError,
+  controlsFromJSON,
+  controlsToJSON,
+  toRows,
 } from '../src/index.js';
 import { wasmRuntime } from '../src/runtime/loader.js';
 import { createRng, randomCloud, randomControls } from './helpers.js';
@@ -114,5 +117,35 @@ describe('bad input to flow / field', () => {
     expect(rt.arena.mark()).toBe(base);
     expect(rt.arena.memoryBytes).toBe(bytes);
     expect(Array.from(flow(C, X).data)).toEqual(Array.from(good));
+  });
+});
+
+describe('helpers and JSON limits (issue 15)', () => {
+  it('rng.int and rng.unitVector refuse bad sizes instead of returning NaN or never returning', () => {
+    const r = createRng(3);
+    for (const bad of [0, -1, NaN, 1.5, Infinity, 2 ** 60]) {
+      expectError(() => r.int(bad), InvalidArgumentError, /^n must be an integer/);
+      expectError(() => r.unitVector(bad), InvalidArgumentError, /^d must be an integer/);
+    }
+    expect(r.unitVector(3).length).toBe(3);
+  });
+  it('toRows checks the cloud before allocating rows', () => {
+    expectError(() => toRows({ n: 1e8, d: 2, data: new Float64Array(4) }), ShapeMismatchError, /data\.length = n·d/);
+    expectError(() => toRows(null as never), InvalidArgumentError, /PointCloud/);
+    expect(toRows({ n: 2, d: 1, data: Float64Array.of(1, 2) })).toEqual([[1], [2]]);
+  });
+  it('controls meta: depth and size limits on both sides of JSON', () => {
+    let deep: Record<string, unknown> = {};
+    const root = deep;
+    for (let i = 0; i < 1e5; i++) deep = (deep.x = {}) as Record<string, unknown>;
+    const L = { duration: 1, W: [1, 0], A: [0, 1], b: [0] };
+    expectError(() => makeControls({ d: 2, width: 1, layers: [L], meta: root }), InvalidArgumentError, /nested at most 32 deep/);
+    const text = `{"format":"flowsteer.controls/1","d":2,"width":1,"layers":[{"duration":1,"W":[1,0],"A":[0,1],"b":[0]}],"meta":${'{"x":'.repeat(1e5)}1${'}'.repeat(1e5)}}`;
+    expectError(() => controlsFromJSON(text), FlowsteerError, /meta|JSON/);
+    expectError(() => makeControls({ d: 2, width: 1, layers: [L], meta: { v: NaN } }), InvalidArgumentError, /meta\.v must be a finite number/);
+    const ok = makeControls({ d: 2, width: 1, layers: [L], meta: { a: [1, 'b', null, { c: true }] } });
+    expect(controlsFromJSON(controlsToJSON(ok)).meta).toEqual(ok.meta);
+    expectError(() => controlsToJSON(ok, { indent: -1 }), InvalidArgumentError, /options\.indent/);
+    expectError(() => controlsToJSON(ok, null as never), InvalidArgumentError, /^options/);
   });
 });
