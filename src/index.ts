@@ -57,3 +57,18 @@ export { sinkhorn, sinkhornDivergence, type SinkhornOptions, type SinkhornResult
 export { wasserstein1d, type Wasserstein1dOptions, type Wasserstein1dResult, type Samples1d } from './wasserstein/oned.js';
 export { slicedWasserstein, type SlicedWassersteinOptions, type SlicedWassersteinResult } from './wasserstein/sliced.js';
 export { generalizationBound, type GeneralizationBound, type LabelledData, type ShallowNetwork } from './wasserstein/bound.js';
+// Transformers (arXiv 2502.02270; docs/algorithms/transformer.md)
+export {
+  makeTransformer,
+  transformerToJSON,
+  transformerFromJSON,
+  TRANSFORMER_FORMAT,
+  type Transformer,
+  type TransformerBlock,
+  type ResnetBlock,
+  type AttentionBlock,
+  type AttentionRule,
+  type TransformerSpec,
+} from './transformer/format.js';
+export { runTransformer, runTransformerAsync, readout, type RunTransformerOptions, type RunTransformerResult, type SequencesLike, type ReadoutOptions } from './transformer/run.js';
+export { interpolateSequences, interpolateSequencesAsync, type InterpolateSequencesOptions, type SequenceInterpolation, type SequenceInterpolationDiagnostics } from './transformer/interpolate-sequences.js';

@@ -42,3 +42,39 @@ export function choleskySolve(L: Float64Array, R: Float64Array, d: number, m: nu
   }
   return Z;
 }
+
+/**
+ * A factor G (d×d row-major, rows r…d−1 zero) with A ≈ GᵀG for a symmetric positive
+ * semidefinite A, by Cholesky with diagonal pivoting: at every step the largest remaining
+ * diagonal entry is eliminated; the elimination stops when it is ≤ `relTol`·max_j A_jj (the rest
+ * is numerically zero). Returns G and the numerical rank r. Low-rank attention matrices
+ * (A = QᵀK with Q = K of rank r) factor this way; A = 0 gives r = 0 and G = 0.
+ * Throws RangeError when a pivot is negative beyond the tolerance (A not PSD): callers turn that
+ * into a typed error naming their parameter.
+ */
+export function pivotedCholesky(A: Float64Array, d: number, relTol = 1e-13): { G: Float64Array; rank: number } {
+  const R = Float64Array.from(A); // Schur complement, updated in place
+  const G = new Float64Array(d * d);
+  let maxDiag = 0;
+  for (let j = 0; j < d; j++) maxDiag = Math.max(maxDiag, Math.abs(A[j * d + j]));
+  const done = new Uint8Array(d);
+  let rank = 0;
+  for (; rank < d; rank++) {
+    let piv = -1, best = -Infinity;
+    for (let j = 0; j < d; j++) if (!done[j] && R[j * d + j] > best) { best = R[j * d + j]; piv = j; }
+    if (!(best > relTol * maxDiag)) {
+      for (let j = 0; j < d; j++) if (!done[j] && R[j * d + j] < -1e3 * relTol * maxDiag) throw new RangeError(`not positive semidefinite (pivot ${R[j * d + j]})`);
+      break;
+    }
+    const s = Math.sqrt(best);
+    // row `rank` of G: the pivot column of the Schur complement divided by its root
+    for (let i = 0; i < d; i++) G[rank * d + i] = done[i] ? 0 : R[i * d + piv] / s;
+    G[rank * d + piv] = s;
+    done[piv] = 1;
+    for (let i = 0; i < d; i++) {
+      if (done[i]) continue;
+      for (let k = 0; k < d; k++) if (!done[k]) R[i * d + k] -= G[rank * d + i] * G[rank * d + k];
+    }
+  }
+  return { G, rank };
+}
