@@ -7,7 +7,7 @@
 // The one module that knows where the .wasm lives (src/runtime/wasm-source.ts) is replaced per
 // bundle; everything else is the same code everywhere.
 import { build } from 'esbuild';
-import { wasmBeside, wasmInline } from './wasm-source-plugin.mjs';
+import { wasmBeside, wasmInline, workerBeside } from './wasm-source-plugin.mjs';
 import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -19,9 +19,12 @@ if (!existsSync(wasmFile)) throw new Error('build/flowsteer.wasm is missing: run
 
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning', legalComments: 'none' };
 await Promise.all([
-  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/node/index.js'), platform: 'node', plugins: [wasmBeside('../')] }),
-  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/browser/index.js'), platform: 'browser', plugins: [wasmBeside('../')] }),
-  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/inline/index.js'), platform: 'neutral', mainFields: ['module', 'main'], plugins: [wasmInline(wasmFile)] }),
+  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/node/index.js'), platform: 'node', plugins: [wasmBeside('../'), workerBeside('./worker.js')] }),
+  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/browser/index.js'), platform: 'browser', plugins: [wasmBeside('../'), workerBeside('./worker.js')] }),
+  build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/inline/index.js'), platform: 'neutral', mainFields: ['module', 'main'], plugins: [wasmInline(wasmFile), workerBeside(null)] }),
+  // worker threads (threads > 1): the same library, run by src/parallel/worker.ts
+  build({ ...common, entryPoints: [join(root, 'src/parallel/worker.ts')], outfile: join(root, 'build/node/worker.js'), platform: 'node', plugins: [wasmBeside('../'), workerBeside('./worker.js')] }),
+  build({ ...common, entryPoints: [join(root, 'src/parallel/worker.ts')], outfile: join(root, 'build/browser/worker.js'), platform: 'browser', plugins: [wasmBeside('../'), workerBeside('./worker.js')] }),
   existsSync(join(root, 'src/cli/main.ts'))
     ? build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'build/cli.js'), platform: 'node', banner: { js: '#!/usr/bin/env node' }, plugins: [wasmBeside('./')] })
     : null,

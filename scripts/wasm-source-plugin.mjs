@@ -33,3 +33,16 @@ export function defaultWasmSource(variant) {
   return bytes ?? (bytes = decode(b64));
 }`);
 }
+
+/** Replaces src/parallel/worker-source.ts: the worker script sits at `file` relative to the bundle (null: no workers). */
+export function workerBeside(file) {
+  return {
+    name: 'worker-source',
+    setup(b) {
+      b.onLoad({ filter: /src[\\/]parallel[\\/]worker-source\.ts$/ }, () => ({
+        contents: file ? `export function defaultWorkerUrl() { return new URL(${JSON.stringify(file)}, import.meta.url); }` : 'export function defaultWorkerUrl() { return null; }',
+        loader: 'js',
+      }));
+    },
+  };
+}

@@ -10,7 +10,8 @@
  *   ├─ CapacityError          more memory than WebAssembly can hold
  *   ├─ NotInitializedError    a kernel was called before `await init()`
  *   ├─ ConvergenceError       an iterative method stopped without meeting its tolerance
- *   └─ AbortError             the caller's AbortSignal fired
+ *   ├─ AbortError             the caller's AbortSignal fired
+ *   └─ WorkerError            a worker thread died before answering (threads > 1)
  */
 export type ErrorCode =
   | 'INVALID_ARGUMENT'
@@ -20,7 +21,8 @@ export type ErrorCode =
   | 'CAPACITY'
   | 'NOT_INITIALIZED'
   | 'CONVERGENCE'
-  | 'ABORTED';
+  | 'ABORTED'
+  | 'WORKER_FAILED';
 
 export class FlowsteerError extends Error {
   readonly code: ErrorCode;
@@ -91,6 +93,13 @@ export class NotInitializedError extends FlowsteerError {
 export class ConvergenceError extends FlowsteerError {
   constructor(what: string, detail: string, fix: string) {
     super('CONVERGENCE', `${what} did not converge: ${detail}; ${fix}`, { fix });
+  }
+}
+
+/** A worker thread died (out of memory, killed) before it answered; the call's work is lost. */
+export class WorkerError extends FlowsteerError {
+  constructor(what: string, detail: string) {
+    super('WORKER_FAILED', `${what}: a worker thread failed (${detail}); run with threads: 1 to see the error on the main thread`, { fix: 'threads: 1' });
   }
 }
 

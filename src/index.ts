@@ -72,3 +72,6 @@ export {
 } from './transformer/format.js';
 export { runTransformer, runTransformerAsync, readout, type RunTransformerOptions, type RunTransformerResult, type SequencesLike, type ReadoutOptions } from './transformer/run.js';
 export { interpolateSequences, interpolateSequencesAsync, type InterpolateSequencesOptions, type SequenceInterpolation, type SequenceInterpolationDiagnostics } from './transformer/interpolate-sequences.js';
+// Worker threads (docs/algorithms/parallel.md)
+export { sweep, type SweepOptions } from './parallel/sweep.js';
+export { terminateWorkers, liveWorkers, defaultThreads, setWorkerUrl } from './parallel/pool.js';

@@ -33,6 +33,8 @@ export interface WasmRuntime {
   readonly variant: WasmVariant;
   readonly exports: KernelExports;
   readonly arena: Arena;
+  /** The compiled module (worker threads instantiate the same one; see src/parallel/pool.ts). */
+  readonly module: WebAssembly.Module;
 }
 
 let active: { backend: Backend; runtime: WasmRuntime | null; key: string } | null = null;
@@ -110,6 +112,12 @@ export function backend(): Backend {
   return active.backend;
 }
 
+/** What init() chose, for worker threads to do the same: null before init(). */
+export function activeSetup(): { backend: Backend; variant: WasmVariant; module: WebAssembly.Module | null } | null {
+  if (!active) return null;
+  return { backend: active.backend, variant: active.runtime?.variant ?? 'release', module: active.runtime?.module ?? null };
+}
+
 /** The active WASM runtime, or null when the TS twins are active. Throws before init(). */
 export function wasmRuntime(fn: string): WasmRuntime | null {
   if (!active) throw new NotInitializedError(fn);
@@ -126,7 +134,7 @@ export async function loadRuntime(variant: WasmVariant = 'release', source?: Ini
   const instance = await instantiate<Record<string, unknown>>(module, {});
   const exports = instance.exports as unknown as KernelExports;
   const heapBase = (exports.heapBase as () => number)();
-  return { variant, exports, arena: new Arena(exports.memory, heapBase) };
+  return { variant, exports, arena: new Arena(exports.memory, heapBase), module };
 }
 
 function compile(variant: WasmVariant, source?: InitOptions['wasm']): Promise<WebAssembly.Module> {
