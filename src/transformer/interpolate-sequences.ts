@@ -26,7 +26,7 @@
  */
 import { ConvergenceError, InconsistentDataError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
-import { checkSeed, createRng } from '../rng.js';
+import { checkSeed, createRng, type Rng } from '../rng.js';
 import type { PointsLike } from '../types.js';
 import { asOptions, checkCount, checkOneOf, checkPositive, checkProgressOptions } from '../validate.js';
 import { makeTransformer, type AttentionBlock, type AttentionRule, type Transformer, type TransformerSpec } from './format.js';
@@ -58,6 +58,12 @@ export interface SequenceInterpolationDiagnostics {
   readonly clearance: number;
   /** Largest |token| along the blocks relative to the data scale (max |input|, |target|). */
   readonly excursion: number;
+  /**
+   * First-order rounding sensitivity of the output, relative to the target scale: how far another
+   * correct floating-point evaluation of the same transformer (other summation orders) may land from
+   * the targets. It grows as (move length)/(hat width): many tokens crowd the projections.
+   */
+  readonly roundingSensitivity: number;
   /** Stretch factor K of the first ResNet block. */
   readonly stretch: number;
   /** Softmax: temperature of the collapse and the bound n·e^{−Δ/T}·diam on its deviation from the hardmax collapse in exact arithmetic. */
@@ -106,8 +112,9 @@ function* build(inputs: readonly PointsLike[], targets: readonly PointsLike[], o
   }
   checkDistinctTokens(Z, d, 'inputs', 0);
   checkDistinctSequences(Z, d);
+  // S: the largest Euclidean norm of an input or target token (the data's scale)
   let S = 0;
-  for (const a of [...Z, ...Y]) for (const v of a) S = Math.max(S, Math.abs(v));
+  for (const a of [...Z, ...Y]) for (let i = 0; i < a.length / d; i++) S = Math.max(S, Math.sqrt(dot(a, i * d, a.subarray(i * d, (i + 1) * d), d)));
   if (S === 0) S = 1;
   checkDistinctTokens(Y, d, 'targets', 1e-6 * S);
   const M = m.reduce((a, b) => a + b, 0);
@@ -117,6 +124,7 @@ function* build(inputs: readonly PointsLike[], targets: readonly PointsLike[], o
   const blocks: Record<string, unknown>[] = [];
   const cache = new Map<AttentionBlock, Float64Array>();
   let excursion = S, clearance = Infinity;
+  const sens = { max: 0 };
   const apply = (spec: Record<string, unknown>): void => {
     const t = makeTransformer({ d, blocks: [spec] } as TransformerSpec, 'block');
     applyBlock(t.blocks[0], cur, d, cache, 'interpolateSequences');
@@ -128,24 +136,32 @@ function* build(inputs: readonly PointsLike[], targets: readonly PointsLike[], o
     rule === 'hardmax' ? { kind: 'attention', rule, A, step } : { kind: 'attention', rule, A, step, temperature: T ?? 1 };
 
   // 1. tag + direction u (largest relative gap of the projections of all tagged tokens)
-  let u: Float64Array | null = null, tagStep = 0;
+  let u: Float64Array | null = null, tagStep = 0, tagged: Float64Array[] = Z;
   let worst: { gap: number; a: [number, number]; b: [number, number] } | null = null;
   for (let attempt = 0; attempt < 4 && !u; attempt++) {
     tagStep = 0.25 + 0.5 * rng.uniform();
     const trial = Z.map((z) => Float64Array.from(z));
     const tblock = makeTransformer({ d, blocks: [attention(zeros, tagStep)] } as TransformerSpec, 'block').blocks[0];
     applyBlock(tblock, trial, d, new Map(), 'interpolateSequences');
-    let best = -1, bestU: Float64Array | null = null;
+    // Among directions that keep every token distinct, the one with the widest gap between the two
+    // largest projections of every big cluster: the stretch K needed for the collapse, and with it
+    // the distances the target hats move points (their rounding), grow as 1/gap.
+    let best = -Infinity, bestRel = -1;
     for (let c = 0; c < candidates; c++) {
       const v = rng.unitVector(d);
       const g = projectionGap(trial, d, v);
-      if (g.rel > best) {
-        best = g.rel;
-        bestU = v;
+      if (g.rel > bestRel) {
+        bestRel = g.rel;
         worst = g;
       }
+      if (!(g.rel > 1e-12)) continue;
+      const score = clusterGap(trial, d, v, n, m);
+      if (score > best) {
+        best = score;
+        u = v;
+        tagged = trial;
+      }
     }
-    if (best > 1e-12) u = bestU;
   }
   if (!u) {
     const [ja, ka] = worst!.a, [jb, kb] = worst!.b;
@@ -157,31 +173,51 @@ function* build(inputs: readonly PointsLike[], targets: readonly PointsLike[], o
       'remove one of the two sequences or make their token sets differ',
     );
   }
-  const e = rng.unitVector(d);
-  {
-    const c = dot(e, 0, u, d);
-    for (let k = 0; k < d; k++) e[k] -= c * u[k];
-    let nrm = 0;
-    for (let k = 0; k < d; k++) nrm += e[k] * e[k];
-    nrm = Math.sqrt(nrm);
-    if (!(nrm > 1e-8)) for (let k = 0; k < d; k++) e[k] = k === (Math.abs(u[0]) < 0.9 ? 0 : 1) ? 1 : 0;
-    else for (let k = 0; k < d; k++) e[k] /= nrm;
-    const c2 = dot(e, 0, u, d);
-    for (let k = 0; k < d; k++) e[k] -= c2 * u[k];
-    let n2 = 0;
-    for (let k = 0; k < d; k++) n2 += e[k] * e[k];
-    for (let k = 0; k < d; k++) e[k] /= Math.sqrt(n2);
+  // e ⟂ u with the smallest spread max|⟨e, z⟩| (the collapse needs K ∝ that spread squared)
+  let e: Float64Array = new Float64Array(d), rBest = Infinity;
+  for (let c = 0; c < candidates; c++) {
+    const v = orthonormalTo(rng.unitVector(d), u, d);
+    if (!v) continue;
+    let r = 0;
+    for (const z of tagged) for (let i = 0; i < z.length / d; i++) r = Math.max(r, Math.abs(dot(z, i * d, v, d)));
+    if (r < rBest) {
+      rBest = r;
+      e = v;
+    }
   }
+  if (!(rBest < Infinity)) e = orthonormalTo(Float64Array.from({ length: d }, (_, k) => (k === (Math.abs(u[0]) < 0.9 ? 0 : 1) ? 1 : 0)), u, d)!;
   apply(attention(zeros, tagStep));
   yield blocks.length / totalBlocks;
 
-  // stretch along u: ⟨u, z⟩ ↦ K(⟨u, z⟩ + β) − β with ⟨u, z⟩ + β ≥ S for every token
-  let sMin = Infinity, rE = 0, rhoB = 0, delta = Infinity;
-  for (const z of cur) for (let i = 0; i < z.length / d; i++) {
-    sMin = Math.min(sMin, dot(z, i * d, u, d));
-    rE = Math.max(rE, Math.abs(dot(z, i * d, e, d)));
+  // 2. singletons to an arc on the −u side, before the stretch (the tokens are still O(S), so the
+  // hats' rounding, relative d·ulp(|z|)/h, acts on short distances). ⟨u, dest⟩ ≤ −S_r/2 < −β keeps
+  // them out of the stretch's ReLU (β ≤ 2S).
+  // radius: ⟨u, dest⟩ ≤ −S_r cos(π/4) = −2.5S < −β. Every hat's width comes from the gaps to all
+  // tokens and targets, so the arc need not clear the targets' band; a short arc keeps moves short.
+  const Sr = (2.5 * S) / Math.cos(Math.PI / 4);
+  const nsing = M - N;
+  let g = 0;
+  for (let j = 0; j < N; j++) {
+    for (let k = 0; k < m[j] - 1; k++) {
+      const phi = 0.05 + ((Math.PI / 4 - 0.05) * g) / Math.max(1, nsing - 1);
+      g++;
+      const dest = new Float64Array(d);
+      for (let q = 0; q < d; q++) dest[q] = Sr * (-Math.cos(phi) * u[q] + Math.sin(phi) * e[q]);
+      const { v, h } = hatDirection(cur, d, u, j, [k], [dest], rng, candidates);
+      clearance = Math.min(clearance, h / excursion);
+      apply(hat(cur[j], k, d, v, h, dest, sens));
+      checkPlaced(cur[j], k, d, dest, Sr, 'singleton');
+      yield blocks.length / totalBlocks;
+    }
   }
-  for (const y of Y) for (let i = 0; i < y.length / d; i++) rhoB = Math.max(rhoB, Math.abs(dot(y, i * d, u, d)));
+
+  // stretch along u: ⟨u, z⟩ ↦ K(⟨u, z⟩ + β) − β with ⟨u, z⟩ + β ≥ S for every big-cluster token
+  // (big-cluster tokens only: the singletons already sit on the −u arc, where this ReLU is off)
+  let sMin = Infinity, rE = 0, delta = Infinity;
+  for (let j = 0; j < N; j++) for (let i = m[j] - 1; i < n[j]; i++) {
+    sMin = Math.min(sMin, dot(cur[j], i * d, u, d));
+    rE = Math.max(rE, Math.abs(dot(cur[j], i * d, e, d)));
+  }
   for (let j = 0; j < N; j++) {
     if (n[j] - m[j] + 1 < 2) continue;
     let a = -Infinity, b = -Infinity;
@@ -193,31 +229,15 @@ function* build(inputs: readonly PointsLike[], targets: readonly PointsLike[], o
     delta = Math.min(delta, a - b);
   }
   const beta = S - sMin;
-  let K = (Math.max(2 * rE, rhoB) + 2 * S + beta) / S;
+  // after it every big-cluster token has ⟨u, z⟩ ≥ KS − β ≥ 2rₑ + S: a singleton at angle φ ≤ π/4 scores
+  // S_r(−cos φ⟨u, z⟩ + sin φ⟨e, z⟩) < 0 with it, below its own S_r²
+  let K = (2 * rE + S + beta) / S;
   for (let it = 0; Number.isFinite(delta) && (K * S - beta) * K * delta <= 4 * rE * rE * (1 + 1e-12); it++) {
     K *= 2;
     if (it > 200 || !Number.isFinite(K)) throw new InconsistentDataError('inputs', 'the big clusters cannot be made to collapse onto one leader (their two largest projections coincide)', [], 'perturb the inputs');
   }
   apply({ kind: 'resnet', width: 1, residual: true, A: Float64Array.from(u), b: Float64Array.of(beta), W: Float64Array.from(u, (x) => (K - 1) * x) });
   yield blocks.length / totalBlocks;
-
-  // 2. singletons to an arc on the −u side
-  const Sr = 2 * (rhoB + 2 * S);
-  const nsing = M - N;
-  let g = 0;
-  for (let j = 0; j < N; j++) {
-    for (let k = 0; k < m[j] - 1; k++) {
-      const phi = 0.1 + ((Math.PI / 3 - 0.1) * g) / Math.max(1, nsing - 1);
-      g++;
-      const dest = new Float64Array(d);
-      for (let q = 0; q < d; q++) dest[q] = Sr * (-Math.cos(phi) * u[q] + Math.sin(phi) * e[q]);
-      const h = hatWidth(cur, d, u, j, [k], []);
-      clearance = Math.min(clearance, h / excursion);
-      apply(hat(cur[j], k, d, u, h, dest));
-      checkPlaced(cur[j], k, d, dest, Sr, 'singleton');
-      yield blocks.length / totalBlocks;
-    }
-  }
 
   // 3. collapse (rank-2 attention, full step)
   const A2 = new Float64Array(d * d);
@@ -253,10 +273,10 @@ function* build(inputs: readonly PointsLike[], targets: readonly PointsLike[], o
     for (let k = 0; k < m[j]; k++) {
       const rep = k < m[j] - 1 ? k : leaders[j];
       const members = k < m[j] - 1 ? [k] : Array.from({ length: n[j] - m[j] + 1 }, (_, q) => m[j] - 1 + q);
-      const h = hatWidth(cur, d, u, j, members, Y);
-      clearance = Math.min(clearance, h / excursion);
       const y = Y[j].subarray(k * d, (k + 1) * d);
-      apply(hat(cur[j], rep, d, u, h, y));
+      const { v, h } = hatDirection(cur, d, u, j, members, Y, rng, candidates);
+      clearance = Math.min(clearance, h / excursion);
+      apply(hat(cur[j], rep, d, v, h, y, sens));
       yield blocks.length / totalBlocks;
     }
   }
@@ -287,10 +307,42 @@ function* build(inputs: readonly PointsLike[], targets: readonly PointsLike[], o
     maxError: err / Math.max(yScale, 1e-300),
     clearance,
     excursion: excursion / S,
+    roundingSensitivity: sens.max / Math.max(yScale, 1e-300),
     stretch: K,
     ...(T !== undefined ? { temperature: T, promisedError: promised } : {}),
   };
   return { transformer, diagnostics };
+}
+
+/** v − ⟨v, u⟩u normalised (twice, for orthogonality to rounding), or null when v ∥ u. */
+function orthonormalTo(v: Float64Array, u: Float64Array, d: number): Float64Array | null {
+  for (let pass = 0; pass < 2; pass++) {
+    const c = dot(v, 0, u, d);
+    for (let k = 0; k < d; k++) v[k] -= c * u[k];
+    let nrm = 0;
+    for (let k = 0; k < d; k++) nrm += v[k] * v[k];
+    nrm = Math.sqrt(nrm);
+    if (!(nrm > 1e-8)) return null;
+    for (let k = 0; k < d; k++) v[k] /= nrm;
+  }
+  return v;
+}
+
+/** min over sequences with a big cluster of ≥ 2 tokens of (largest − second largest ⟨v, z⟩) / scale. */
+function clusterGap(seqs: Float64Array[], d: number, v: Float64Array, n: number[], m: number[]): number {
+  let gap = Infinity, scale = 1e-300;
+  seqs.forEach((z, j) => {
+    let a = -Infinity, b = -Infinity;
+    for (let i = 0; i < n[j]; i++) {
+      const s = dot(z, i * d, v, d);
+      scale = Math.max(scale, Math.abs(s));
+      if (i < m[j] - 1) continue;
+      if (s > a) [a, b] = [s, a];
+      else if (s > b) b = s;
+    }
+    if (b > -Infinity) gap = Math.min(gap, a - b);
+  });
+  return Number.isFinite(gap) ? gap / scale : 1;
 }
 
 /** Smallest gap between sorted projections ⟨v, z⟩ of all tokens, relative to their range + scale, and the pair. */
@@ -318,21 +370,34 @@ function projectionGap(seqs: Float64Array[], d: number, v: Float64Array): { rel:
   return { rel: all.length < 2 ? 1 : gap / Math.max(range, scale, 1e-300), gap, a, b };
 }
 
-/** A quarter of the distance from the representative's projection to every other token (and target) projection. */
-function hatWidth(seqs: Float64Array[], d: number, u: Float64Array, j: number, members: number[], Y: Float64Array[]): number {
-  const t = dot(seqs[j], members[0] * d, u, d);
-  let gap = Infinity;
+/**
+ * The direction of a hat and its half-width h: among u and `candidates` random unit vectors, the
+ * one along which the representative's projection t is farthest from the projections of every
+ * other token (its own cluster's members excluded by index) and of the `avoid` points (targets,
+ * destinations); h is a quarter of that distance. A wide hat keeps the move insensitive to
+ * rounding: its plateau value loses about d·ulp(|z|) to cancellation, relative d·ulp(|z|)/h.
+ */
+function hatDirection(seqs: Float64Array[], d: number, u: Float64Array, j: number, members: number[], avoid: ArrayLike<number>[] | Float64Array[], rng: Rng, candidates: number): { v: Float64Array; h: number } {
+  const z0 = seqs[j].subarray(members[0] * d, (members[0] + 1) * d);
   const skip = new Set(members);
-  seqs.forEach((z, jj) => {
-    for (let i = 0; i < z.length / d; i++) if (!(jj === j && skip.has(i))) gap = Math.min(gap, Math.abs(dot(z, i * d, u, d) - t));
-  });
-  for (const y of Y) for (let i = 0; i < y.length / d; i++) gap = Math.min(gap, Math.abs(dot(y, i * d, u, d) - t));
-  if (!Number.isFinite(gap)) gap = Math.max(1, Math.abs(t));
-  const h = gap / 4;
-  if (!(h > 1e-12 * Math.max(1, Math.abs(t)))) {
-    throw new InconsistentDataError('inputs', `token ${members[0]} of sequence ${j} cannot be isolated along the chosen direction (gap ${gap})`, [j, members[0]], 'perturb nearly equal tokens or try another options.seed');
+  let best: { v: Float64Array; h: number } | null = null;
+  for (let c = 0; c <= candidates; c++) {
+    const v = c === 0 ? u : rng.unitVector(d);
+    const t = dot(z0, 0, v, d);
+    let gap = Infinity;
+    seqs.forEach((z, jj) => {
+      for (let i = 0; i < z.length / d; i++) if (!(jj === j && skip.has(i))) gap = Math.min(gap, Math.abs(dot(z, i * d, v, d) - t));
+    });
+    for (const y of avoid) for (let i = 0; i < y.length / d; i++) gap = Math.min(gap, Math.abs(dot(y, i * d, v, d) - t));
+    if (!Number.isFinite(gap)) gap = Math.max(1, Math.abs(t));
+    // the rounding of ⟨v, z⟩ is about d·ulp(|z|) whatever v is: the widest gap wins
+    if (!best || gap / 4 > best.h) best = { v, h: gap / 4 };
   }
-  return h;
+  const t = dot(z0, 0, best!.v, d);
+  if (!(best!.h > 1e-12 * Math.max(1, Math.abs(t)))) {
+    throw new InconsistentDataError('inputs', `token ${members[0]} of sequence ${j} cannot be isolated from the other tokens (gap ${4 * best!.h})`, [j, members[0]], 'perturb nearly equal tokens or try another options.seed');
+  }
+  return best!;
 }
 
 /**
@@ -342,7 +407,7 @@ function hatWidth(seqs: Float64Array[], d: number, u: Float64Array, j: number, m
  * field computes for this very token (same operations as src/kernels/relu.ts), not h: s − t loses
  * about ulp(t)·d to cancellation, and dividing by the computed v removes that error from the move.
  */
-function hat(z: Float64Array, i: number, d: number, u: Float64Array, h: number, dest: ArrayLike<number>): Record<string, unknown> {
+function hat(z: Float64Array, i: number, d: number, u: Float64Array, h: number, dest: ArrayLike<number>, sens?: { max: number }): Record<string, unknown> {
   const t = dot(z, i * d, u, d);
   const A = new Float64Array(4 * d);
   for (let r = 0; r < 4; r++) A.set(u, r * d);
@@ -356,6 +421,16 @@ function hat(z: Float64Array, i: number, d: number, u: Float64Array, h: number, 
   }
   const W = new Float64Array(d * 4);
   for (let k = 0; k < d; k++) for (let r = 0; r < 4; r++) W[k * 4 + r] = (sign[r] * (dest[k] - z[i * d + k])) / v;
+  if (sens) {
+    // first-order rounding sensitivity of the move: the plateau value is known to about
+    // (d + 2)·ε·(|t| + Σ|u_k z_k| + 2h); the move is (dest − z) times value / v
+    let terms = Math.abs(t) + 2 * h, move = 0;
+    for (let k = 0; k < d; k++) {
+      terms += Math.abs(u[k] * z[i * d + k]);
+      move = Math.max(move, Math.abs(dest[k] - z[i * d + k]));
+    }
+    sens.max = Math.max(sens.max, ((d + 2) * Number.EPSILON * terms * move) / v);
+  }
   return { kind: 'resnet', width: 4, residual: true, W, A, b };
 }
 
