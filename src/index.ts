@@ -57,3 +57,17 @@ export { sinkhorn, sinkhornDivergence, type SinkhornOptions, type SinkhornResult
 export { wasserstein1d, type Wasserstein1dOptions, type Wasserstein1dResult, type Samples1d } from './wasserstein/oned.js';
 export { slicedWasserstein, type SlicedWassersteinOptions, type SlicedWassersteinResult } from './wasserstein/sliced.js';
 export { generalizationBound, type GeneralizationBound, type LabelledData, type ShallowNetwork } from './wasserstein/bound.js';
+// diffusion models as the time reversal of the heat equation (survey arXiv 2510.03303 §5; docs/algorithms/diffusion.md)
+export {
+  diffusionSample,
+  diffusionSampleAsync,
+  diffusionTimes,
+  DIFFUSION_SCHEMES,
+  DIFFUSION_GRIDS,
+  type DiffusionOptions,
+  type DiffusionResult,
+  type DiffusionDiagnostics,
+  type DiffusionScheme,
+  type DiffusionGrid,
+} from './diffusion/diffusion.js';
+export { score, liYauCheck, type LiYauReport } from './diffusion/score.js';
