@@ -16,8 +16,9 @@
 //
 // Operation order (mirrored by src/kernels/score.ts, bit for bit):
 //   pass 1, pairs j = 0, 2, …: D lanes = Σ_k (x_k − dT[k][j..j+1])², ascending k, starting
-//     from 0; odd tail j = n−1 the same in scalar. D_min = min(min(lane 0 mins, lane 1 mins) …):
-//     lane-wise running min over the pairs, then min(lane0, lane1), then min with the tail.
+//     from 0; odd tail j = n−1 the same in scalar. D_min: lane-wise running min over the pairs
+//     (f64x2.pmin — one instruction; equal to min since D ≥ +0 is never NaN or −0 for finite
+//     input), then min(lane0, lane1), then min with the tail.
 //   pass 2, pairs: a = (D_min − D)·c; pairs with both lanes < cut are skipped; e = exp(a) with
 //     lanes below the cut set to +0; Z lanes += e; A_k lanes += e·dT[k][j..j+1].
 //     Z = (Z lane 0 + Z lane 1) + e_tail; A_k = (A_k lane 0 + A_k lane 1) + e_tail·dT[k][n−1]
@@ -61,7 +62,7 @@ export function scoreBatch(x: usize, m: i32, d: i32, dT: usize, n: i32, c: f64, 
         const v = f64x2.sub(x1, v128.load(dT + nb + o));
         const D = f64x2.add(f64x2.add(f64x2.splat(0.0), f64x2.mul(u, u)), f64x2.mul(v, v));
         v128.store(row + o, D);
-        mv = f64x2.min(mv, D);
+        mv = f64x2.pmin(mv, D);
       }
     } else {
       for (let j = 0; j < even; j += 2) {
@@ -72,7 +73,7 @@ export function scoreBatch(x: usize, m: i32, d: i32, dT: usize, n: i32, c: f64, 
           D = f64x2.add(D, f64x2.mul(u, u));
         }
         v128.store(row + o, D);
-        mv = f64x2.min(mv, D);
+        mv = f64x2.pmin(mv, D);
       }
     }
     let dmin = min(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));

@@ -71,3 +71,4 @@ export {
   type DiffusionGrid,
 } from './diffusion/diffusion.js';
 export { score, liYauCheck, type LiYauReport } from './diffusion/score.js';
+export { lemniscate } from './diffusion/lemniscate.js';
