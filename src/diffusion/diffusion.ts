@@ -19,6 +19,7 @@ import { CapacityError, InvalidArgumentError, NonFiniteError, ShapeMismatchError
 import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import type { Trajectory, TrajectoryOptions } from '../flow/flow.js';
 import { scoreCut } from '../kernels/score.js';
+import { fillNormals, zigguratNormal } from './normals.js';
 import { checkSeed, createRng } from '../rng.js';
 import type { PointCloud, PointsLike } from '../types.js';
 import { asCloud, asOptions, checkCount, checkFunction, checkOneOf, checkProgressOptions, isPointCloud } from '../validate.js';
@@ -224,7 +225,7 @@ function* sampleSteps(plan: Plan): Generator<number, DiffusionResult> {
     const sd = Math.sqrt(2 * plan.T);
     for (let i = 0; i < M; i++) {
       const j = plan.startKind === 'heat' ? rng.int(n) : -1;
-      for (let k = 0; k < d; k++) x[i * d + k] = (j >= 0 ? data.data[j * d + k] : 0) + sd * rng.normal();
+      for (let k = 0; k < d; k++) x[i * d + k] = (j >= 0 ? data.data[j * d + k] : 0) + sd * zigguratNormal(rng);
     }
   }
   if (traj) traj.set(x.subarray(0, M * d), 0);
@@ -244,7 +245,7 @@ function* sampleSteps(plan: Plan): Generator<number, DiffusionResult> {
       const i0 = c * chunk, m = Math.min(chunk, M - i0);
       const xs = x.subarray(i0 * d, (i0 + m) * d);
       const len = m * d;
-      if (sig > 0) for (let q = 0; q < len; q++) xi[q] = rng.normal();
+      if (sig > 0) fillNormals(rng, xi, len);
       kernel(xs, m, d, dT, n, c0, cut, s1);
       if (scheme === 'euler-maruyama') {
         for (let q = 0; q < len; q++) xs[q] = xs[q] + g0 * s1[q] + (sig > 0 ? sig * xi[q] : 0);
