@@ -70,13 +70,15 @@ export {
   type DiffusionScheme,
   type DiffusionGrid,
 } from './diffusion/diffusion.js';
-export { score, liYauCheck, type LiYauReport } from './diffusion/score.js';
+export { score, scoreAsync, liYauCheck, liYauCheckAsync, type LiYauReport } from './diffusion/score.js';
 export { lemniscate } from './diffusion/lemniscate.js';
 // densities along the flow: exact log-determinants cell by cell, push-forward densities, L¹/KL errors (survey arXiv 2510.03303 §3.4 Thm 3.5; docs/algorithms/density.md)
 export { logDetJacobian, logDetJacobianAsync, reverseControls, LOGDET_METHODS, type LogDetMethod, type LogDetOptions, type LogDetResult } from './density/logdet.js';
 export {
   pushforwardDensity,
+  pushforwardDensityAsync,
   densityError,
+  densityErrorAsync,
   MAX_DENSITY_GRID_CELLS,
   type DensityFunction,
   type PushforwardOptions,

@@ -8,10 +8,10 @@
  * samples of ρ₀ (pushed forward, ρ(T)(Φ(x)) = ρ₀(x)·e^{−log det DΦ(x)}).
  */
 import { CapacityError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
-import type { ProgressOptions } from '../flow/progress.js';
+import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import type { Controls, PointCloud, PointsLike } from '../types.js';
-import { asCloud, asControls, asOptions, checkCount, checkFunction } from '../validate.js';
-import { logDetJacobian, reverseControls, type LogDetMethod } from './logdet.js';
+import { asCloud, asControls, asOptions, checkCount, checkProgressOptions } from '../validate.js';
+import { logDetChunks, planLogDet, reverseControls, type LogDetMethod } from './logdet.js';
 
 /** A density on R^d: x ↦ ρ(x) ≥ 0 (x has length d; do not keep it, it is reused). */
 export type DensityFunction = (x: Float64Array) => number;
@@ -41,11 +41,29 @@ function evalDensity(rho: DensityFunction, name: string, x: Float64Array): numbe
 /** ρ(T) at the points Y for the controls and the initial density rho0. */
 export function pushforwardDensity(controls: Controls, rho0: DensityFunction, Y: PointsLike, options?: PushforwardOptions): PushforwardResult {
   const o = asOptions(options);
+  return runSync(pushforwardSteps(controls, rho0, Y, o, 1), o, 'pushforwardDensity');
+}
+
+/** Like pushforwardDensity, yielding to the event loop between chunks of points. */
+export async function pushforwardDensityAsync(controls: Controls, rho0: DensityFunction, Y: PointsLike, options?: PushforwardOptions): Promise<PushforwardResult> {
+  const o = asOptions(options);
+  return runAsync(pushforwardSteps(controls, rho0, Y, o, 1), o, 'pushforwardDensityAsync');
+}
+
+/** The work of pushforwardDensity, reporting progress as a fraction of `share`. */
+function* pushforwardSteps(controls: Controls, rho0: DensityFunction, Y: PointsLike, o: PushforwardOptions, share: number): Generator<number, PushforwardResult> {
+  checkProgressOptions(o);
   const c = asControls(controls);
-  checkFunction('rho0', rho0);
   if (typeof rho0 !== 'function') throw new InvalidArgumentError('rho0', rho0, 'a function x ↦ ρ₀(x)');
   const cloud = asCloud(Y, 'Y', { d: c.d });
-  const back = logDetJacobian(reverseControls(c), cloud, { method: o.method, stepsPerLayer: o.stepsPerLayer, onProgress: o.onProgress, signal: o.signal });
+  const plan = planLogDet(reverseControls(c), cloud, { method: o.method, stepsPerLayer: o.stepsPerLayer });
+  const gen = logDetChunks(plan);
+  let r = gen.next();
+  while (!r.done) {
+    yield r.value * share;
+    r = gen.next();
+  }
+  const back = r.value;
   const n = cloud.n, d = cloud.d;
   const density = new Float64Array(n);
   const x = new Float64Array(d);
@@ -93,6 +111,17 @@ export const MAX_DENSITY_GRID_CELLS = 1 << 24;
 /** L¹ and KL between the transported density ρ(T) and a target ρ_T (Thm 3.5's error). */
 export function densityError(controls: Controls, rho0: DensityFunction, rhoT: DensityFunction, options?: DensityErrorOptions): DensityErrorResult {
   const o = asOptions(options);
+  return runSync(densityErrorSteps(controls, rho0, rhoT, o), o, 'densityError');
+}
+
+/** Like densityError, yielding to the event loop between chunks of points. */
+export async function densityErrorAsync(controls: Controls, rho0: DensityFunction, rhoT: DensityFunction, options?: DensityErrorOptions): Promise<DensityErrorResult> {
+  const o = asOptions(options);
+  return runAsync(densityErrorSteps(controls, rho0, rhoT, o), o, 'densityErrorAsync');
+}
+
+function* densityErrorSteps(controls: Controls, rho0: DensityFunction, rhoT: DensityFunction, o: DensityErrorOptions): Generator<number, DensityErrorResult> {
+  checkProgressOptions(o);
   const c = asControls(controls);
   if (typeof rho0 !== 'function') throw new InvalidArgumentError('rho0', rho0, 'a function x ↦ ρ₀(x)');
   if (typeof rhoT !== 'function') throw new InvalidArgumentError('rhoT', rhoT, 'a function x ↦ ρ_T(x)');
@@ -126,7 +155,7 @@ export function densityError(controls: Controls, rho0: DensityFunction, rhoT: De
         Y[q * d + k] = lo[k] + ((ix + 0.5) * (hi[k] - lo[k])) / cells[k];
       }
     }
-    const pf = pushforwardDensity(c, rho0, { n: total, d, data: Y }, o);
+    const pf = yield* pushforwardSteps(c, rho0, { n: total, d, data: Y }, o, 1);
     let l1 = 0, kl = 0, klSupport = 0, mass = 0, massT = 0;
     for (let q = 0; q < total; q++) {
       for (let k = 0; k < d; k++) y[k] = Y[q * d + k];
@@ -142,7 +171,13 @@ export function densityError(controls: Controls, rho0: DensityFunction, rhoT: De
     return { l1: l1 * vol, kl: klSupport ? Infinity : kl * vol, klSupport, mass: mass * vol, massTarget: massT * vol, points: total };
   }
   const S = asCloud(o.samples as PointsLike, 'options.samples', { d, minPoints: 2 });
-  const f = logDetJacobian(c, S, { method: o.method, stepsPerLayer: o.stepsPerLayer, onProgress: o.onProgress, signal: o.signal });
+  const gen = logDetChunks(planLogDet(c, S, { method: o.method, stepsPerLayer: o.stepsPerLayer }));
+  let step = gen.next();
+  while (!step.done) {
+    yield step.value;
+    step = gen.next();
+  }
+  const f = step.value;
   const n = S.n;
   let l1 = 0, l1sq = 0, kl = 0, klsq = 0, klSupport = 0;
   for (let i = 0; i < n; i++) {

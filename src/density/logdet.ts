@@ -80,7 +80,7 @@ export function planLogDet(controlsIn: Controls, X: PointsLike, o: LogDetOptions
   return { controls, cloud, method, steps, chunk };
 }
 
-function* logDetChunks(plan: Plan): Generator<number, LogDetResult> {
+export function* logDetChunks(plan: Plan): Generator<number, LogDetResult> {
   const { controls, cloud, method, steps, chunk } = plan;
   const n = cloud.n, d = cloud.d, p = controls.width;
   const out = Float64Array.from(cloud.data.subarray(0, n * d));

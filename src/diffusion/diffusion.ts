@@ -260,7 +260,7 @@ function* sampleSteps(plan: Plan): Generator<number, DiffusionResult> {
           throw new NonFiniteError('samples', i0 * d + q, xs[q], `sample ${i0 + Math.floor(q / d)} at step ${k + 1} (t = ${t1}); the step is too long for the score's scale there: use more steps or grid: 'geometric'`);
         }
       }
-      yield (k + (c + 1) / chunks) / steps;
+      yield (k + (c + 1) / chunks) / (steps + 1);
     }
     if (traj && (k + 1) % every === 0) traj.set(x.subarray(0, M * d), ((k + 1) / every) * M * d);
   }
@@ -277,8 +277,16 @@ function* sampleSteps(plan: Plan): Generator<number, DiffusionResult> {
     grid: plan.grid,
     diffusivity: { min: nu0, max: nu1 },
     scoreEvaluations: M * steps * (scheme === 'heun' ? 2 : 1),
-    meanNearestDistance: meanNearestDistance(data, { n: M, d, data: x }),
+    meanNearestDistance: 0,
   };
+  // the memorisation diagnostic: O(M·n·d), about one step's distance pass; in chunks, too
+  let near = 0;
+  for (let c = 0; c < chunks; c++) {
+    const i0 = c * chunk, m = Math.min(chunk, M - i0);
+    near += meanNearestDistance(data, { n: m, d, data: x.subarray(i0 * d, (i0 + m) * d) }) * m;
+    yield (steps + (c + 1) / chunks) / (steps + 1);
+  }
+  (diagnostics as { meanNearestDistance: number }).meanNearestDistance = near / M;
   const result: DiffusionResult = { samples: { n: M, d, data: x }, diagnostics };
   if (traj) (result as { trajectory?: Trajectory }).trajectory = { frames: plan.frames, n: M, d, times: plan.trajTimes!, data: traj };
   return result;

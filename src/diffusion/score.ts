@@ -12,7 +12,8 @@ import { scoreBatch } from '../backend/score.js';
 import { InvalidArgumentError, NonFiniteError } from '../errors.js';
 import { scoreCut } from '../kernels/score.js';
 import type { PointCloud, PointsLike } from '../types.js';
-import { asCloud } from '../validate.js';
+import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
+import { asCloud, asOptions, checkProgressOptions } from '../validate.js';
 
 function checkTime(t: unknown): number {
   if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0 || !Number.isFinite(0.25 / t)) {
@@ -34,17 +35,42 @@ export function transposeData(c: PointCloud): Float64Array {
   return dT;
 }
 
+/** Rows per unit of work: about 2^20 (point, data point) pairs between progress reports. */
+function rowsPerChunk(n: number): number {
+  return Math.max(1, Math.floor((1 << 20) / n));
+}
+
 /** s(x_i, t) at every row of X (the WASM kernel or its twin, whichever backend init() chose). */
-export function score(data: PointsLike, X: PointsLike, t: number): PointCloud {
+export function score(data: PointsLike, X: PointsLike, t: number, options?: ProgressOptions): PointCloud {
+  const o = asOptions(options);
+  return runSync(scoreSteps(data, X, t, o), o, 'score');
+}
+
+/** Like score, yielding to the event loop between chunks of rows. */
+export async function scoreAsync(data: PointsLike, X: PointsLike, t: number, options?: ProgressOptions): Promise<PointCloud> {
+  const o = asOptions(options);
+  return runAsync(scoreSteps(data, X, t, o), o, 'scoreAsync');
+}
+
+function* scoreSteps(data: PointsLike, X: PointsLike, t: number, o: ProgressOptions): Generator<number, PointCloud> {
+  checkProgressOptions(o);
   const D = dataCloud(data);
   const Q = asCloud(X, 'X', { d: D.d });
   checkTime(t);
-  const out = new Float64Array(Q.n * Q.d);
-  if (Q.n > 0) use(scoreBatch, 'score')(Q.data, Q.n, Q.d, transposeData(D), D.n, 0.25 / t, scoreCut(D.n), out);
-  for (let q = 0; q < out.length; q++) {
-    if (!Number.isFinite(out[q])) throw new NonFiniteError('score', q, out[q], `point ${Math.floor(q / Q.d)}: |x − x_j|² overflows; rescale the data`);
+  const d = Q.d;
+  const out = new Float64Array(Q.n * d);
+  const kernel = use(scoreBatch, 'score');
+  const dT = transposeData(D), cut = scoreCut(D.n), chunk = rowsPerChunk(D.n);
+  for (let i0 = 0; i0 < Q.n; i0 += chunk) {
+    const m = Math.min(chunk, Q.n - i0);
+    const part = out.subarray(i0 * d, (i0 + m) * d);
+    kernel(Q.data.subarray(i0 * d, (i0 + m) * d), m, d, dT, D.n, 0.25 / t, cut, part);
+    for (let q = 0; q < part.length; q++) {
+      if (!Number.isFinite(part[q])) throw new NonFiniteError('score', i0 * d + q, part[q], `point ${i0 + Math.floor(q / d)}: |x − x_j|² overflows; rescale the data`);
+    }
+    yield (i0 + m) / Q.n;
   }
-  return { n: Q.n, d: Q.d, data: out };
+  return { n: Q.n, d, data: out };
 }
 
 export interface LiYauReport {
@@ -66,7 +92,19 @@ export interface LiYauReport {
  * exact divergence div s = tr Cov_w/(4t²) − d/(2t) of the mixture score (stable weights: the
  * nearest data point gets weight 1 before normalising, as in the kernel).
  */
-export function liYauCheck(data: PointsLike, X: PointsLike, t: number): LiYauReport {
+export function liYauCheck(data: PointsLike, X: PointsLike, t: number, options?: ProgressOptions): LiYauReport {
+  const o = asOptions(options);
+  return runSync(liYauSteps(data, X, t, o), o, 'liYauCheck');
+}
+
+/** Like liYauCheck, yielding to the event loop between chunks of points. */
+export async function liYauCheckAsync(data: PointsLike, X: PointsLike, t: number, options?: ProgressOptions): Promise<LiYauReport> {
+  const o = asOptions(options);
+  return runAsync(liYauSteps(data, X, t, o), o, 'liYauCheckAsync');
+}
+
+function* liYauSteps(data: PointsLike, X: PointsLike, t: number, o: ProgressOptions): Generator<number, LiYauReport> {
+  checkProgressOptions(o);
   const D = dataCloud(data);
   const Q = asCloud(X, 'X', { d: D.d, minPoints: 1 });
   checkTime(t);
@@ -76,7 +114,9 @@ export function liYauCheck(data: PointsLike, X: PointsLike, t: number): LiYauRep
   const w = new Float64Array(n);
   const mean = new Float64Array(d);
   let minMargin = Infinity, sum = 0, violations = 0;
+  const chunk = rowsPerChunk(n);
   for (let i = 0; i < Q.n; i++) {
+    if (i > 0 && i % chunk === 0) yield i / Q.n;
     let dmin = Infinity;
     for (let j = 0; j < n; j++) {
       let s = 0;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  densityError, flow, init, InvalidArgumentError, logDetJacobian, logDetJacobianAsync, makeControls, pushforwardDensity, reverseControls,
+  AbortError, densityError, densityErrorAsync, flow, init, InvalidArgumentError, logDetJacobian, logDetJacobianAsync, makeControls, pushforwardDensity, pushforwardDensityAsync, reverseControls,
   type Controls,
 } from '../../src/index.js';
 import { createRng, randomCloud, randomControls } from '../helpers.js';
@@ -182,6 +182,14 @@ describe('push-forward densities', () => {
     // a step that folds the Euler map: λ h = −2 → det(I + hDf) = −1
     const fold = makeControls({ d: 2, width: 1, layers: [{ duration: 4, W: [-2, 0], A: [1, 0], b: [0] }] });
     expect(() => logDetJacobian(fold, [[1, 0]], { method: 'euler', stepsPerLayer: 4 })).toThrow(/stepsPerLayer/);
+    const grid = { min: [-2, -2], max: [2, 2], cells: 30 };
+    const g1 = densityError(c, gauss(1), gauss(1.2), { grid }), g2 = await densityErrorAsync(c, gauss(1), gauss(1.2), { grid });
+    expect(g2).toEqual(g1);
+    const p1 = pushforwardDensity(c, gauss(1), X), p2 = await pushforwardDensityAsync(c, gauss(1), X);
+    expect(Array.from(p2.density)).toEqual(Array.from(p1.density));
+    const ac = new AbortController();
+    ac.abort();
+    await expect(densityErrorAsync(c, gauss(1), gauss(1), { grid, signal: ac.signal })).rejects.toThrow(AbortError);
     const a = await logDetJacobianAsync(c, X, { method: 'rk4' });
     expect(Array.from(a.logDet)).toEqual(Array.from(logDetJacobian(c, X, { method: 'rk4' }).logDet));
   });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  AbortError, diffusionSample, diffusionSampleAsync, diffusionTimes, init, InvalidArgumentError, liYauCheck, NonFiniteError, score,
-  ShapeMismatchError,
+  AbortError, diffusionSample, diffusionSampleAsync, diffusionTimes, init, InvalidArgumentError, liYauCheck, liYauCheckAsync, NonFiniteError, score,
+  scoreAsync, ShapeMismatchError,
 } from '../../src/index.js';
 
 beforeAll(() => init());
@@ -156,6 +156,19 @@ describe('score and Li–Yau', () => {
     const one = liYauCheck([[1, 2, 3]], [[0, 0, 0], [5, 5, 5]], 0.5);
     expect(one.minMargin).toBe(0);
     expect(one.divergence[0]).toBe(-3);
+  });
+
+  it('async variants equal the sync ones; abort throws AbortError', async () => {
+    const data = Array.from({ length: 40 }, (_, i) => [Math.cos(i), Math.sin(i)]);
+    const X = Array.from({ length: 30000 }, (_, i) => [Math.cos(0.7 * i) * 1.5, Math.sin(1.3 * i)]);
+    const s = score(data, X, 0.05), sa = await scoreAsync(data, X, 0.05);
+    expect(Array.from(sa.data)).toEqual(Array.from(s.data));
+    const l = liYauCheck(data, X, 0.05), la = await liYauCheckAsync(data, X, 0.05);
+    expect(Array.from(la.divergence)).toEqual(Array.from(l.divergence));
+    const ac = new AbortController();
+    ac.abort();
+    await expect(scoreAsync(data, X, 0.05, { signal: ac.signal })).rejects.toThrow(AbortError);
+    expect(() => liYauCheck(data, X, 0.05, { signal: ac.signal })).toThrow(AbortError);
   });
 
   it('on samples of the sampler: min div s + d/(2τ) ≥ 0', () => {
