@@ -20,7 +20,8 @@ import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import type { Trajectory, TrajectoryOptions } from '../flow/flow.js';
 import { scoreCut } from '../kernels/score.js';
 import { fillNormals, zigguratNormal } from './normals.js';
-import { checkSeed, createRng } from '../rng.js';
+import { checkSeed, createRng, portableLog } from '../rng.js';
+import { expTS } from '../kernels/exp.js';
 import type { PointCloud, PointsLike } from '../types.js';
 import { asCloud, asOptions, checkCount, checkFunction, checkOneOf, checkProgressOptions, isPointCloud } from '../validate.js';
 
@@ -119,8 +120,9 @@ export async function diffusionSampleAsync(data: PointsLike, options?: Diffusion
 /** The time grid T = t_0 > t_1 > … > t_steps = τ. */
 export function diffusionTimes(T: number, tau: number, steps: number, grid: DiffusionGrid): Float64Array {
   const t = new Float64Array(steps + 1);
-  const ratio = tau / T;
-  for (let k = 0; k <= steps; k++) t[k] = grid === 'uniform' ? T - (k * (T - tau)) / steps : T * Math.pow(ratio, k / steps);
+  // the project's portable exp / log (not Math.pow): the same grid, hence the same samples, on every engine
+  const logRatio = portableLog(tau / T);
+  for (let k = 0; k <= steps; k++) t[k] = grid === 'uniform' ? T - (k * (T - tau)) / steps : T * expTS((k / steps) * logRatio);
   t[0] = T;
   t[steps] = tau;
   return t;

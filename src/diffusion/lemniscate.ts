@@ -1,7 +1,8 @@
 /**
  * The lemniscate of Bernoulli, the data manifold of the survey's Figure 5.1 (arXiv 2510.03303,
  * §5): (x, y) = a (cos θ, sin θ cos θ) / (1 + sin² θ), θ uniform on [0, 2π). Samples optionally
- * jittered by Gaussian noise of standard deviation `noise` (default 0).
+ * jittered by Gaussian noise of standard deviation `noise` (default 0). Uses Math.sin / Math.cos,
+ * so the points may differ in the last bit between JavaScript engines (demo data, not a kernel).
  */
 import { checkSeed, createRng } from '../rng.js';
 import type { PointCloud } from '../types.js';

@@ -11,6 +11,7 @@ import { use } from '../backend/index.js';
 import { scoreBatch } from '../backend/score.js';
 import { InvalidArgumentError, NonFiniteError } from '../errors.js';
 import { scoreCut } from '../kernels/score.js';
+import { expTS } from '../kernels/exp.js';
 import type { PointCloud, PointsLike } from '../types.js';
 import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import { asCloud, asOptions, checkProgressOptions } from '../validate.js';
@@ -129,7 +130,7 @@ function* liYauSteps(data: PointsLike, X: PointsLike, t: number, o: ProgressOpti
     }
     let z = 0;
     for (let j = 0; j < n; j++) {
-      w[j] = Math.exp((dmin - w[j]) / (4 * t));
+      w[j] = expTS((dmin - w[j]) / (4 * t));
       z += w[j];
     }
     mean.fill(0);
