@@ -6,6 +6,8 @@ import {
 
 beforeAll(() => init());
 
+const FULL = process.env.FULL === '1';
+
 /** Exact variance (per coordinate) of the discrete scheme for one data point, by recursion. */
 function discreteVariance(T: number, tau: number, steps: number, grid: 'uniform' | 'geometric', scheme: 'euler-maruyama' | 'heun', nu: (t: number) => number): number[] {
   const t = diffusionTimes(T, tau, steps, grid);
@@ -95,6 +97,31 @@ describe('diffusionSample: one data point (the reverse process is N(x₁, 2t I) 
     }
     // EM on the uniform grid ends with noise √(2h) ≫ √(2τ): variance ≈ 2h, not 2τ
     expect(Vd / (2 * tau)).toBeGreaterThan(1.5);
+  });
+});
+
+describe('FULL tier: larger statistical runs', () => {
+  it.runIf(FULL)('one point, 10^5 samples, 200 Heun steps, ν = 1: variance at τ within 5 s.e. + the scheme bias (≤ q²) of 2τ', () => {
+    const M = 100_000, T = 1, tau = 0.002, steps = 200;
+    const r = diffusionSample([[0.3, -0.2, 1]], { T, tau, steps, scheme: 'heun', samples: M, seed: 99 });
+    const q = 1 - Math.pow(tau / T, 1 / steps);
+    for (let k = 0; k < 3; k++) {
+      const { mean, variance } = moments(r.samples.data, M, 3, k);
+      expect(Math.abs(mean - [0.3, -0.2, 1][k])).toBeLessThan(5 * Math.sqrt((2 * tau) / M));
+      expect(Math.abs(variance / (2 * tau) - 1)).toBeLessThan(q * q + 5 * Math.sqrt(2 / M));
+    }
+  }, 300_000);
+
+  it.runIf(FULL)('WASM ≡ twin for the whole sampler on 300 data points in d = 5 (js backend replays the run bit for bit)', async () => {
+    const data = Array.from({ length: 301 }, (_, i) => Array.from({ length: 5 }, (_, k) => Math.sin(i * (k + 1))));
+    const o = { samples: 2000, steps: 40, seed: 4, scheme: 'heun' as const, diffusivity: (t: number) => t };
+    const w = diffusionSample(data, o);
+    await init({ backend: 'js' });
+    try {
+      expect(Array.from(diffusionSample(data, o).samples.data)).toEqual(Array.from(w.samples.data));
+    } finally {
+      await init();
+    }
   });
 });
 
