@@ -75,3 +75,33 @@ export { interpolateSequences, interpolateSequencesAsync, type InterpolateSequen
 // Worker threads (docs/algorithms/parallel.md)
 export { sweep, type SweepOptions } from './parallel/sweep.js';
 export { terminateWorkers, liveWorkers, defaultThreads, setWorkerUrl } from './parallel/pool.js';
+// diffusion models as the time reversal of the heat equation (survey arXiv 2510.03303 §5; docs/algorithms/diffusion.md)
+export {
+  diffusionSample,
+  diffusionSampleAsync,
+  diffusionTimes,
+  DIFFUSION_SCHEMES,
+  DIFFUSION_GRIDS,
+  type DiffusionOptions,
+  type DiffusionResult,
+  type DiffusionDiagnostics,
+  type DiffusionScheme,
+  type DiffusionGrid,
+} from './diffusion/diffusion.js';
+export { score, scoreAsync, liYauCheck, liYauCheckAsync, type LiYauReport } from './diffusion/score.js';
+export { lemniscate } from './diffusion/lemniscate.js';
+// densities along the flow: exact log-determinants cell by cell, push-forward densities, L¹/KL errors (survey arXiv 2510.03303 §3.4 Thm 3.5; docs/algorithms/density.md)
+export { logDetJacobian, logDetJacobianAsync, reverseControls, LOGDET_METHODS, type LogDetMethod, type LogDetOptions, type LogDetResult } from './density/logdet.js';
+export {
+  pushforwardDensity,
+  pushforwardDensityAsync,
+  densityError,
+  densityErrorAsync,
+  MAX_DENSITY_GRID_CELLS,
+  type DensityFunction,
+  type PushforwardOptions,
+  type PushforwardResult,
+  type DensityGrid,
+  type DensityErrorOptions,
+  type DensityErrorResult,
+} from './density/density.js';

@@ -67,6 +67,9 @@ export interface KernelBindings {
   // assembly/sphere.ts
   sphereRk4(x: Ptr, n: number, d: number, Q: Ptr, K: Ptr, V: Ptr, beta: number, sa: number, h: number, steps: number, sym: number, scratch: Ptr): void;
   sphereScratchBytes(n: number, d: number): number;
+  // assembly/score.ts — exact score of the heat flow from an empirical measure (diffusion)
+  scoreBatch(x: Ptr, m: number, d: number, dT: Ptr, n: number, c: number, cut: number, out: Ptr, scratch: Ptr): void;
+  scoreScratchBytes(n: number, d: number): number;
 }
 
 /** The names of KernelBindings at run time (the `satisfies` keeps the two in step). */
@@ -78,4 +81,5 @@ export const KERNEL_EXPORTS = Object.keys({
   sinkhornInitPotentials: 1, sinkhornKernel: 1, sinkhornIterate: 1, sinkhornAbsorb: 1, sinkhornPlanStats: 1,
   sinkhornTruncMaxima: 1, sinkhornTruncBuild: 1, sinkhornTruncIterate: 1, sinkhornTruncPlanStats: 1, hardmaxStep: 1,
   hardmaxScratchBytes: 1, softmaxStep: 1, softmaxScratchBytes: 1, sphereRk4: 1, sphereScratchBytes: 1,
+  scoreBatch: 1, scoreScratchBytes: 1,
 } satisfies Record<keyof KernelBindings, 1>) as (keyof KernelBindings)[];

@@ -271,11 +271,13 @@ function ensureScratch(d: number, p: number): void {
  * Advances the point x[o..o+d) through one layer of duration layer.duration exactly, in place.
  * If `times` is given (ascending, in (0, duration]), the state at times[j] is written to
  * out[outOffset + j·outStride + k]. `layerIndex` only names the layer in error messages.
+ * If `trace` is given, trace[0] += ∫ tr Df(x(t)) dt over the layer (Σ over the cells visited of
+ * time in the cell × Σ_{i active} ⟨w_i, a_i⟩) = log det DΦ of the layer's flow map (src/density/).
  */
 export function exactLayerPoint(
   x: Float64Array, o: number, d: number, layer: Layer, p: number,
   times: Float64Array | null, out: Float64Array | null, outOffset: number, outStride: number,
-  layerIndex = -1,
+  layerIndex = -1, trace: Float64Array | null = null,
 ): void {
   const L = layerData(layer, d, p);
   ensureScratch(d, p);
@@ -301,7 +303,10 @@ export function exactLayerPoint(
       S[j] = s;
       sEta[j] = ZERO_RTOL * mag;
     }
-    if (isZeroField(L, S, F)) break; // equilibrium: x stays for the rest of the layer
+    if (isZeroField(L, S, F)) { // equilibrium: x stays for the rest of the layer
+      if (trace) trace[0] += (T - t) * cellTrace(L, null, S);
+      break;
+    }
 
     // 2. Active set; neurons on their hyperplane are decided by the direction of motion.
     decideActive(L, S, act, bnd);
@@ -327,7 +332,10 @@ export function exactLayerPoint(
       fnorm2 += f * f;
       if (Math.abs(f) > ZERO_RTOL * mag) allSmall = false;
     }
-    if (allSmall) break;
+    if (allSmall) {
+      if (trace) trace[0] += (T - t) * cellTrace(L, idx, S);
+      break;
+    }
 
     const rem = T - t;
     let tau: number;
@@ -361,6 +369,7 @@ export function exactLayerPoint(
       taylorDisplacement(N, d, tau);
       for (let k = 0; k < d; k++) X[k] += sAcc[k];
     }
+    if (trace) trace[0] += Math.min(tau, rem) * cellTrace(L, idx, S);
     if (tau >= rem) break;
     if (t + tau === t) {
       if (++stalled > MAX_STALLED) throw zenoError(layer, layerIndex, events, t);
@@ -374,6 +383,20 @@ export function exactLayerPoint(
     for (let k = 0; k < d; k++) out![base + k] = X[k];
   }
   for (let k = 0; k < d; k++) x[o + k] = X[k];
+}
+
+/** tr M = Σ_{i active} ⟨w_i, a_i⟩ of a cell (active set idx, or {s_j > 0} when idx is null):
+ *  d/dt log det DΦ in the cell (docs/algorithms/density.md). */
+function cellTrace(L: LayerData, idx: Int32Array | null, S: Float64Array): number {
+  const { d, p, Wc, A } = L;
+  let tr = 0;
+  const q = idx ? idx.length : p;
+  for (let r = 0; r < q; r++) {
+    const i = idx ? idx[r] : r;
+    if (!idx && !(S[i] > 0)) continue;
+    for (let k = 0; k < d; k++) tr += Wc[i * d + k] * A[i * d + k];
+  }
+  return tr;
 }
 
 function zenoError(layer: Layer, layerIndex: number, events: number, t: number): ConvergenceError {

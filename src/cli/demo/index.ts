@@ -5,5 +5,9 @@ import { interpolateSection } from './interpolate.js';
 import { classifySection } from './classify.js';
 import { attentionSection } from './attention.js';
 import { transportSection } from './transport.js';
+import { diffusionSection } from './diffusion.js';
+import { densitySection } from './density.js';
 
 export const demoSections: DemoSection[] = [flowSection, interpolateSection, classifySection, attentionSection, transportSection];
+demoSections.push(diffusionSection);
+demoSections.push(densitySection);
