@@ -56,7 +56,7 @@ for (const n of quick ? [1000] : [1000, 2000]) {
   const name = `A: exact W1 n=m=${n} d=2`;
   const t = time(`${name} wasm`, () => wasserstein1(X, Y), { maxTime: 1, minSamples: 2 });
   const r = wasserstein1(X, Y);
-  rows.push({ workload: name, contender: 'flowsteer (wasm)', seconds: t.seconds, value: r.value.toPrecision(12), speedup: '1×', note: `${r.solver} (${r.solver === 'simplex' ? 'pivots' : 'augmentations'} ${r.augmentations}), gap ${r.dualityGap.toExponential(1)}, infeas ${r.dualInfeasibility.toExponential(1)}` });
+  rows.push({ workload: name, contender: 'flowsteer (wasm)', seconds: t.seconds, value: r.value.toPrecision(12), speedup: '1×', note: `${r.solver} (${r.solver === 'simplex' ? 'pivots' : 'augmentations'} ${r.iterations}), gap ${r.dualityGap.toExponential(1)}, infeas ${r.dualInfeasibility.toExponential(1)}` });
   if (n === 1000) {
     const tw = await withBackend('js', () => time(`${name} twin`, () => wasserstein1(X, Y), { maxTime: 0.1, minSamples: 1 }));
     await init();
@@ -116,7 +116,7 @@ if (big) {
   const r = wasserstein1(X, Y);
   const sec = (performance.now() - t0) / 1000;
   const peak = rt.arena.highWater - top0;
-  rows.push({ workload: `D: exact W1 n=m=${n} d=2`, contender: 'flowsteer (wasm)', seconds: sec, value: r.value.toPrecision(12), speedup: '', note: `arena peak ${(peak / 2 ** 20).toFixed(2)} MiB, WASM memory ${(rt.arena.memoryBytes / 2 ** 20).toFixed(1)} MiB, ${r.solver} (${r.solver === 'simplex' ? 'pivots' : 'augmentations'} ${r.augmentations}), gap ${r.dualityGap.toExponential(1)}, infeas ${r.dualInfeasibility.toExponential(1)}` });
+  rows.push({ workload: `D: exact W1 n=m=${n} d=2`, contender: 'flowsteer (wasm)', seconds: sec, value: r.value.toPrecision(12), speedup: '', note: `arena peak ${(peak / 2 ** 20).toFixed(2)} MiB, WASM memory ${(rt.arena.memoryBytes / 2 ** 20).toFixed(1)} MiB, ${r.solver} (${r.solver === 'simplex' ? 'pivots' : 'augmentations'} ${r.iterations}), gap ${r.dualityGap.toExponential(1)}, infeas ${r.dualInfeasibility.toExponential(1)}` });
   summary.w1_10k = { seconds: sec, arenaPeakMiB: peak / 2 ** 20, memoryMiB: rt.arena.memoryBytes / 2 ** 20 };
 }
 // E — exact W1, unequal sizes with a non-integer ratio (network simplex)
@@ -127,7 +127,7 @@ for (const [n, m] of quick ? [[135, 1009]] : [[135, 1009], [675, 5041]]) {
   const name = `E: exact W1 n=${n} m=${m} d=2`;
   const t = time(`${name} wasm`, () => wasserstein1(X, Y), { maxTime: 1, minSamples: 2 });
   const r = wasserstein1(X, Y);
-  rows.push({ workload: name, contender: 'flowsteer (wasm)', seconds: t.seconds, value: r.value.toPrecision(12), speedup: '1×', note: `${r.solver}, pivots ${r.augmentations}, gap ${r.dualityGap.toExponential(1)}, infeas ${r.dualInfeasibility.toExponential(1)}` });
+  rows.push({ workload: name, contender: 'flowsteer (wasm)', seconds: t.seconds, value: r.value.toPrecision(12), speedup: '1×', note: `${r.solver}, pivots ${r.iterations}, gap ${r.dualityGap.toExponential(1)}, infeas ${r.dualInfeasibility.toExponential(1)}` });
   const tw = await withBackend('js', () => time(`${name} twin`, () => wasserstein1(X, Y), { maxTime: 0.5, minSamples: 1 }));
   await init();
   rows.push({ workload: name, contender: 'TS twin', seconds: tw.seconds, speedup: ratio(tw.seconds, t.seconds), note: '' });
@@ -137,7 +137,7 @@ for (const [n, m] of quick ? [[135, 1009]] : [[135, 1009], [675, 5041]]) {
   }
   const pot = runPeer('w1-pot', { x, n, d, y, m, repeat: 3 });
   peerRow(name, pot, t.seconds, r.value, '(reference)');
-  summary[`w1_${n}x${m}`] = { wasm: t.seconds, twin: tw.seconds, pot: pot.seconds, value: r.value, potValue: pot.value, pivots: r.augmentations };
+  summary[`w1_${n}x${m}`] = { wasm: t.seconds, twin: tw.seconds, pot: pot.seconds, value: r.value, potValue: pot.value, pivots: r.iterations };
 }
 
 printRows(rows, ['value', 'speedup']);

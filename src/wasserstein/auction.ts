@@ -20,8 +20,9 @@ export function* auctionSolve(pr: Problem): Generator<number, Solved> {
   yield 0;
   const { x, y, p } = pr;
   const n = x.n;
-  // costs are ≤ (max distance)^p; on the rescaled clouds of round 0 that is ≤ 2^p
-  const scale = Math.min(Math.pow(pr.maxDistance, p), 1e300) || 1;
+  // ε-scaling starts at the cost scale that matters: ≤ 2^p in round 0, the clamp (a bound on
+  // the costs of an optimal plan's arcs) in later rounds; the polish makes the result exact
+  const scale = Math.min(Math.pow(pr.maxDistance, p), pr.clamp, 1e300) || 1;
   const s = use(auctionAssignment, pr.fn)(x.data, y.data, n, x.d, p, scale * AUCTION_EPS0, (scale * AUCTION_EPS_FINAL) / n, AUCTION_FACTOR);
   return {
     rows: Int32Array.from({ length: n }, (_, i) => i), cols: s.col4row, mass: new Float64Array(n).fill(1),

@@ -139,6 +139,7 @@ interface Plan {
   massTolerance: number;
   method: 'assignment' | 'transport';
   solver: SolverName;
+  option: SolverOption;
   fn: string;
 }
 
@@ -173,7 +174,7 @@ function plan(X: PointsLike, Y: PointsLike, p: number, o: WassersteinOptions, fn
     if (unitsA * n > 2 ** 52) {
       throw new InvalidArgumentError('X.n × Y.n', `${n} × ${m}`, 'sizes whose least common multiple is below 2^52 (exact integer masses)', 'pass explicit weights options.a / options.b');
     }
-    return { x, y, p, aw, bw, keepA: range(n), keepB: range(m), ma: new Float64Array(n).fill(unitsA), mb: new Float64Array(m).fill(unitsB), total: unitsA * n, massTolerance: 0.5, method: n === m ? 'assignment' : 'transport', solver, fn };
+    return { x, y, p, aw, bw, keepA: range(n), keepB: range(m), ma: new Float64Array(n).fill(unitsA), mb: new Float64Array(m).fill(unitsB), total: unitsA * n, massTolerance: 0.5, method: n === m ? 'assignment' : 'transport', solver, option, fn };
   }
   // Points of zero weight carry no mass: solve without them, then give them c-transform potentials.
   const keepA = positive(aw), keepB = positive(bw);
@@ -182,7 +183,7 @@ function plan(X: PointsLike, Y: PointsLike, p: number, o: WassersteinOptions, fn
   for (const j of keepB) sb += bw[j];
   const ma = Float64Array.from(keepA, (i) => aw[i]);
   const mb = Float64Array.from(keepB, (j) => (bw[j] * sa) / sb); // equal totals up to rounding
-  return { x, y, p, aw, bw, keepA, keepB, ma, mb, total: 1, massTolerance: 1e-14, method: 'transport', solver, fn };
+  return { x, y, p, aw, bw, keepA, keepB, ma, mb, total: 1, massTolerance: 1e-14, method: 'transport', solver, option, fn };
 }
 
 function sub(c: PointCloud, keep: Int32Array): PointCloud {
@@ -223,7 +224,8 @@ function* exactGen(pl: Plan): Generator<number, WassersteinResult> {
     let dual = 0;
     for (let i = 0; i < sol.u.length; i++) dual += (pl.ma[i] / pl.total) * sol.u[i];
     for (let j = 0; j < sol.v.length; j++) dual += (pl.mb[j] / pl.total) * sol.v[j];
-    const certified = Math.abs(primal - dual) <= CERTIFIED * primal && sol.violation <= CERTIFIED * primal;
+    const ref = primal > 0 ? primal : 1;
+    const certified = Math.abs(primal - dual) <= CERTIFIED * ref && sol.violation <= CERTIFIED * ref;
     if (primal === 0 || (primal >= WELL_CONDITIONED && certified)) break;
     if (!certified && ++uncertified > 3) {
       throw new ConvergenceError(fn, `no certified optimum after ${rounds} rescaling rounds (solver '${solver}', duality gap ${(Math.abs(primal - dual) / primal).toExponential(1)})`, "use solver 'simplex' or 'ssp' (where the n × m matrix fits) or a smaller p");
@@ -232,7 +234,7 @@ function* exactGen(pl: Plan): Generator<number, WassersteinResult> {
     t *= Math.pow(primal, 1 / p);
     clamp = CLAMP_FACTOR * Math.max(n, m);
     // the auction has no clamp: where the matrix fits, later rounds take the simplex
-    if (solver === 'auction' && 8 * n * m <= MATRIX_MAX_BYTES) solver = 'simplex';
+    if (solver === 'auction' && pl.option === 'auto' && 8 * n * m <= MATRIX_MAX_BYTES) solver = 'simplex';
     yield 0.5;
   }
   return finish(pl, sol, xs, ys, L, primal, rounds);
@@ -265,8 +267,9 @@ function finish(pl: Plan, sol: Solved, xs: PointCloud, ys: PointCloud, L: number
   let dual = 0;
   for (let i = 0; i < n; i++) if (pl.aw[i] > 0) dual += pl.aw[i] * f[i];
   for (let j = 0; j < m; j++) if (pl.bw[j] > 0) dual += pl.bw[j] * g[j];
-  const ref = primal > 0 ? primal : Math.max(sol.cmax, 1) * 1e-300;
-  const dualityGap = primal > 0 || dual !== 0 ? Math.abs(primal - dual) / ref : 0;
+  // relative to the transport cost; when it is 0, absolute in the frame's units (costs ≤ 2^p)
+  const ref = primal > 0 ? primal : 1;
+  const dualityGap = Math.abs(primal - dual) / ref;
   const dualInfeasibility = Math.max(0, sol.violation) / ref;
   const value = lengthFromCost(L, primal, p, 'X');
   const user = toUserUnits([f, g, Float64Array.of(primal)], L, p);

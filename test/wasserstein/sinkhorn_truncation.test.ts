@@ -203,7 +203,7 @@ for (const be of ['debug', 'js'] as const) {
         expect(t.density, name).toBeLessThan(1); // the truncated path really ran (dense fallback reports 1)
         expect(d.density).toBe(1);
         expect(t.iterations, name).toBe(d.iterations);
-        expect(Math.abs(t.value - d.value), name).toBeLessThanOrEqual(1e-12 * d.value);
+        expect(Math.abs(t.transportCost - d.transportCost), name).toBeLessThanOrEqual(1e-12 * d.transportCost);
         expect(Math.abs(t.objective - d.objective), name).toBeLessThanOrEqual(1e-12 * Math.abs(d.objective));
         expect(Math.abs(t.residual - d.residual), name).toBeLessThanOrEqual(1e-12 * Math.max(d.residual, 1e-6));
         let scale = 0, diff = 0;
