@@ -90,7 +90,7 @@ export interface WassersteinResult {
 }
 
 /** The optimal cost (in L-units) from which a round's answer is accepted. */
-const WELL_CONDITIONED = 1e-2;
+const WELL_CONDITIONED = 1e-3;
 /** The clamp of later rounds, × max(n, m) (an arc of an optimal plan costs ≤ 1/its mass). */
 const CLAMP_FACTOR = 4;
 const MAX_ROUNDS = 40;

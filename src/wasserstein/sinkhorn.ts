@@ -106,6 +106,9 @@ export interface SinkhornDivergenceResult {
  *  g_j = Σ_i a_i C_ij − ½⟨a⊗b, C⟩ (errors O(C²/ε) ≤ 1e-8·C). */
 const LARGE_EPSILON = 1e8;
 
+/** Fewest iterations an intermediate ε stage gets (see iterate()). */
+const MIN_STAGE_ITERATIONS = 10;
+
 /** Largest ε-scaling ladder: ε/max C below 2^-MAX_STAGES is refused (no stage could run). */
 const MIN_RELATIVE_EPSILON = 1e-250;
 
@@ -221,9 +224,14 @@ function* sinkhornGen(pl: Plan): Generator<number, SinkhornResult> {
 function* iterate(ops: SinkhornOps, o: Plan): Generator<number, SinkhornResult> {
   ops.init();
   const eps = o.epsH;
-  const stages: number[] = [];
+  let stages: number[] = [];
   if (o.scaling) {
-    for (let e = ops.maxC(); e > eps && stages.length < 2000; e /= 2) stages.push(e);
+    const maxC = ops.maxC();
+    for (let e = maxC; e > eps && stages.length < 2000; e /= 2) stages.push(e);
+    // a small budget gets fewer, larger ε steps: every intermediate stage costs a kernel build
+    // (exps) and is worth it only with ≥ MIN_STAGE_ITERATIONS iterations
+    const most = Math.floor(o.maxIterations / (2 * MIN_STAGE_ITERATIONS));
+    if (stages.length > most) stages = Array.from({ length: most }, (_, k) => maxC * Math.pow(eps / maxC, k / most));
   }
   stages.push(eps);
   // Intermediate stages get at most half of the iteration budget; skipped stages are safe
