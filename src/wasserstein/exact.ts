@@ -11,14 +11,15 @@
  * Public API → this driver (rescaling rounds, certificate) → solver (./simplex.ts, ./auction.ts,
  * ./ssp.ts, chosen by ./solvers.ts) → Pair (src/backend/…) → kernel (assembly/…) | twin.
  *
- * Rescaling (docs page, "Rescaling"): W_p is translation invariant and homogeneous of degree 1,
- * so the solvers see (x − c)/L with L = H·t: H the half-diagonal of the joint bounding box (all
- * distances ≤ 2, nothing overflows), t = 1 in the first round. When the optimal cost in those
- * units is below WELL_CONDITIONED (the costs that matter are far below the largest, as for
- * large p or W ≪ diameter), the next round takes t ← t·V (V the value found, in L units) and
+ * Rescaling (docs/algorithms/wasserstein.md, "Rescaling"): W_p is translation invariant and
+ * homogeneous of degree 1, so the solvers see (x − c)/L with L = H·t: H the half-diagonal of the
+ * joint bounding box (all distances ≤ 2, nothing overflows), t = 1 in the first round. A round is
+ * accepted when the optimum is ≥ WELL_CONDITIONED × the largest entry the solver worked with
+ * (that entry sets the simplex's tolerance and the size of its potentials) and certified; else
+ * (large p, or W ≪ diameter) the next round takes t ← t·V (V the value found, in L units) and
  * clamps costs at CLAMP_FACTOR·max(n, m): the optimum is then O(1), and the clamp (a lower bound
- * of the true cost) keeps the simplex's tolerance and potentials at the scale of the optimum.
- * A round whose plan uses a clamped arc is repeated with a 100× larger clamp.
+ * of the true cost) keeps tolerance and potentials at the optimum's scale. A round whose plan
+ * uses a clamped arc is repeated with a 100× larger clamp.
  *
  * Certificate: `dualityGap` = |⟨P, C⟩ − (Σ a f + Σ b g)| / ⟨P, C⟩ and `dualInfeasibility` =
  * max(0, max_ij f_i + g_j − C_ij) / ⟨P, C⟩, both relative to the transport cost, with ⟨P, C⟩

@@ -117,7 +117,7 @@ for (const be of ['debug', 'js'] as const) {
   });
 }
 
-describe('generalizationBound (seed 002, Thm 2.2)', () => {
+describe('generalizationBound (arXiv 2510.03303, Thm 2.2)', () => {
   beforeAll(() => init({ variant: 'debug' }));
   it('the left-hand side of (2.11) never exceeds the bound; terms are the stated distances', () => {
     let cases = 0;
