@@ -33,3 +33,31 @@ export function costMatrix(x: usize, n: i32, y: usize, m: i32, d: i32, p: f64, o
     for (; j < m; j++) store<f64>(row + (<usize>j << 3), cost1(xi, scratch, me, j, d, mode, p));
   }
 }
+
+/** Certificate check of exact OT (the simplex and SSP solvers): out[0] = max_ij (u_i + v_j − C_ij) with u = −piRow, v = piCol (≤ 0 when
+ *  the potentials are dual feasible), out[1] = max_ij C_ij. */
+export function dualViolation(C: usize, n: i32, m: i32, piRow: usize, piCol: usize, out: usize): void {
+  checkRange(C, (<usize>n * <usize>m) << 3);
+  checkRange(piRow, <usize>n << 3);
+  checkRange(piCol, <usize>m << 3);
+  checkRange(out, 16);
+  let worst = f64x2.splat(-Infinity), cmax = f64x2.splat(-Infinity);
+  let worstS = -Infinity, cmaxS = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const row = C + ((<usize>i * <usize>m) << 3);
+    const ui = f64x2.splat(-load<f64>(piRow + (<usize>i << 3)));
+    let j = 0;
+    for (; j + 2 <= m; j += 2) {
+      const c = v128.load(row + (<usize>j << 3));
+      worst = f64x2.max(worst, f64x2.sub(f64x2.add(ui, v128.load(piCol + (<usize>j << 3))), c));
+      cmax = f64x2.max(cmax, c);
+    }
+    for (; j < m; j++) {
+      const c = load<f64>(row + (<usize>j << 3));
+      worstS = max(worstS, (-load<f64>(piRow + (<usize>i << 3)) + load<f64>(piCol + (<usize>j << 3))) - c);
+      cmaxS = max(cmaxS, c);
+    }
+  }
+  store<f64>(out, max(worstS, max(f64x2.extract_lane(worst, 0), f64x2.extract_lane(worst, 1))));
+  store<f64>(out + 8, max(cmaxS, max(f64x2.extract_lane(cmax, 0), f64x2.extract_lane(cmax, 1))));
+}

@@ -12,8 +12,10 @@
 //   a, b     n, m f64 — supplies / demands
 //   parent, arc, up  N i32 each; flow, pi  N f64 — the basis tree (output)
 //   scratch  nsScratchBytes(n, m): first child, next / previous sibling, stamp (N i32 each)
-//   info     4 f64 out: [pivots, artificial cost A, 0, 0]
-// Returns 0 at optimality, 3 when maxPivots pivots were made without reaching it.
+//   info     4 f64 in/out: [pivots, artificial cost A, next row of the block search, stamp counter]
+// Returns 0 at optimality, 3 when the pivot count reached maxPivots without reaching it. With
+// resume ≠ 0 the call continues from the tree, scratch and info of the previous call (the
+// caller raises maxPivots and calls again: chunked solves that can check an AbortSignal).
 import { checkRange } from './lib/memory';
 import { lanesArgmin } from './lib/argmin';
 
@@ -51,7 +53,7 @@ function detach(first: usize, next: usize, prev: usize, w: i32, p: i32): void {
 }
 
 export function nsSolve(
-  C: usize, n: i32, m: i32, a: usize, b: usize, tolR: f64, maxPivots: f64,
+  C: usize, n: i32, m: i32, a: usize, b: usize, tolR: f64, maxPivots: f64, resume: i32,
   parent: usize, arc: usize, up: usize, flow: usize, pi: usize,
   scratch: usize, info: usize,
 ): i32 {
@@ -72,34 +74,42 @@ export function nsSolve(
   const prev = next + (<usize>N << 2);
   const stamp = prev + (<usize>N << 2);
   const nm = n * m;
-  let cmax: f64 = 0.0;
-  for (let k = 0; k < nm; k++) {
-    const c = load<f64>(f64p(C, k));
-    if (c > cmax) cmax = c;
-  }
-  const A: f64 = cmax > 0.0 ? cmax : 1.0;
-  for (let w = 0; w < N; w++) {
-    st(first, w, -1); st(next, w, -1); st(prev, w, -1); st(stamp, w, 0);
-    st(arc, w, -1); st(up, w, 0);
-    store<f64>(f64p(flow, w), 0.0);
-    store<f64>(f64p(pi, w), 0.0);
-  }
-  st(parent, R, -1);
-  for (let w = 0; w < N - 1; w++) {
-    if (w >= n + m) {
-      st(parent, w, -1);
-      store<f64>(f64p(pi, w), -Infinity);
-      continue;
-    }
-    st(parent, w, R);
-    if (w < n) { st(up, w, 1); store<f64>(f64p(flow, w), load<f64>(f64p(a, w))); store<f64>(f64p(pi, w), -A); }
-    else { st(up, w, 0); store<f64>(f64p(flow, w), load<f64>(f64p(b, w - n))); store<f64>(f64p(pi, w), A); }
-  }
-  for (let w = n + m - 1; w >= 0; w--) attach(first, next, prev, w, R);
+  let A: f64 = 1.0;
   const rowsPerBlock = max(1, <i32>Math.ceil(Math.sqrt(<f64>n * <f64>m) / <f64>m));
   const piCol = pi + (<usize>n << 3);
   let nextRow = 0, stampNo = 0, status = 0;
   let pivots: f64 = 0.0;
+  if (resume != 0) {
+    pivots = load<f64>(f64p(info, 0));
+    A = load<f64>(f64p(info, 1));
+    nextRow = <i32>load<f64>(f64p(info, 2));
+    stampNo = <i32>load<f64>(f64p(info, 3));
+  } else {
+    let cmax: f64 = 0.0;
+    for (let k = 0; k < nm; k++) {
+      const c = load<f64>(f64p(C, k));
+      if (c > cmax) cmax = c;
+    }
+    A = cmax > 0.0 ? cmax : 1.0;
+    for (let w = 0; w < N; w++) {
+      st(first, w, -1); st(next, w, -1); st(prev, w, -1); st(stamp, w, 0);
+      st(arc, w, -1); st(up, w, 0);
+      store<f64>(f64p(flow, w), 0.0);
+      store<f64>(f64p(pi, w), 0.0);
+    }
+    st(parent, R, -1);
+    for (let w = 0; w < N - 1; w++) {
+      if (w >= n + m) {
+        st(parent, w, -1);
+        store<f64>(f64p(pi, w), -Infinity);
+        continue;
+      }
+      st(parent, w, R);
+      if (w < n) { st(up, w, 1); store<f64>(f64p(flow, w), load<f64>(f64p(a, w))); store<f64>(f64p(pi, w), -A); }
+      else { st(up, w, 0); store<f64>(f64p(flow, w), load<f64>(f64p(b, w - n))); store<f64>(f64p(pi, w), A); }
+    }
+    for (let w = n + m - 1; w >= 0; w--) attach(first, next, prev, w, R);
+  }
   for (;;) {
     // block search
     let best = -tolR * A;
@@ -187,7 +197,7 @@ export function nsSolve(
   }
   store<f64>(f64p(info, 0), pivots);
   store<f64>(f64p(info, 1), A);
-  store<f64>(f64p(info, 2), 0.0);
-  store<f64>(f64p(info, 3), 0.0);
+  store<f64>(f64p(info, 2), <f64>nextRow);
+  store<f64>(f64p(info, 3), <f64>stampNo);
   return status;
 }

@@ -52,8 +52,10 @@ export { collinearSwitchProbability, runsDistribution } from './controllers/coll
 export { approximateAutonomous, tubeField, type AutonomousOptions, type AutonomousResult } from './controllers/autonomous.js';
 export { interpolate, interpolationSwitches, type InterpolateOptions, type Autonomy } from './controllers/interpolate.js';
 export { describe, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';
-export { wasserstein, wasserstein1, type WassersteinOptions, type WassersteinResult, type TransportPlan } from './wasserstein/exact.js';
-export { sinkhorn, sinkhornDivergence, type SinkhornOptions, type SinkhornResult, type SinkhornStatus, type SinkhornCost } from './wasserstein/sinkhorn.js';
+// Wasserstein area: exact OT (simplex / auction / SSP, rescaled and certified), Sinkhorn, 1-D, sliced
+export { wasserstein, wasserstein1, wassersteinAsync, wasserstein1Async, type WassersteinOptions, type WassersteinResult, type TransportPlan } from './wasserstein/exact.js';
+export { type SolverName as WassersteinSolver } from './wasserstein/solvers.js';
+export { sinkhorn, sinkhornAsync, sinkhornDivergence, sinkhornDivergenceAsync, type SinkhornOptions, type SinkhornResult, type SinkhornDivergenceResult, type SinkhornStatus, type SinkhornCost } from './wasserstein/sinkhorn.js';
 export { wasserstein1d, type Wasserstein1dOptions, type Wasserstein1dResult, type Samples1d } from './wasserstein/oned.js';
 export { slicedWasserstein, type SlicedWassersteinOptions, type SlicedWassersteinResult } from './wasserstein/sliced.js';
 export { generalizationBound, type GeneralizationBound, type LabelledData, type ShallowNetwork } from './wasserstein/bound.js';

@@ -122,7 +122,7 @@ export function kernelOutputs(lib: Lib): [string, Float64Array | string, boolean
   const Y = randomCloud(lib, 34, 53, 2);
   add('wasserstein1 value+potentials', () => {
     const w = lib.wasserstein1(Z, Y);
-    return Float64Array.of(w.value, ...w.potentials.u, ...w.potentials.v);
+    return Float64Array.of(w.value, ...w.potentials.f, ...w.potentials.g);
   });
   const flat = (c: { layers: readonly { duration: number; W: Float64Array; A: Float64Array; b: Float64Array }[] }) =>
     Float64Array.from(c.layers.flatMap((l) => [l.duration, ...l.W, ...l.A, ...l.b]));

@@ -1,6 +1,6 @@
 // Finishing a two-lane argmin search: lane-wise best keys `bestV` and their indices `bestI`
 // (as f64) → the index with the smallest key, the smaller index on ties, −1 when every key was
-// +Infinity (nothing eligible). Shared by the shortest-path searches of emd.ts and auction.ts.
+// +Infinity (nothing eligible). Shared by the shortest-path searches of ssp.ts and auction.ts.
 
 // @ts-ignore: decorator
 @inline

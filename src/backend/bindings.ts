@@ -28,13 +28,13 @@ export interface KernelBindings {
   // assembly/cost.ts — pairwise ground cost |x_i − y_j|^p
   costMatrix(x: Ptr, n: number, y: Ptr, m: number, d: number, p: number, out: Ptr, ld: number, scratch: Ptr): void;
   costScratchBytes(m: number, d: number): number;
-  // assembly/emd.ts — successive shortest paths
-  emdSolve(C: Ptr, n: number, m: number, resA: Ptr, resB: Ptr, tol: number, piRow: Ptr, piCol: Ptr, eRow: Ptr, eCol: Ptr, eNext: Ptr, eFlow: Ptr, cap: number, scratch: Ptr, info: Ptr): number;
-  emdScratchBytes(n: number, m: number): number;
-  emdDualViolation(C: Ptr, n: number, m: number, piRow: Ptr, piCol: Ptr, out: Ptr): void;
+  dualViolation(C: Ptr, n: number, m: number, piRow: Ptr, piCol: Ptr, out: Ptr): void;
+  // assembly/ssp.ts — successive shortest paths
+  sspSolve(C: Ptr, n: number, m: number, resA: Ptr, resB: Ptr, tol: number, piRow: Ptr, piCol: Ptr, eRow: Ptr, eCol: Ptr, eNext: Ptr, eFlow: Ptr, cap: number, scratch: Ptr, info: Ptr): number;
+  sspScratchBytes(n: number, m: number): number;
   // assembly/network_simplex.ts
   nsScratchBytes(n: number, m: number): number;
-  nsSolve(C: Ptr, n: number, m: number, a: Ptr, b: Ptr, tolR: number, maxPivots: number, parent: Ptr, arc: Ptr, up: Ptr, flow: Ptr, pi: Ptr, scratch: Ptr, info: Ptr): number;
+  nsSolve(C: Ptr, n: number, m: number, a: Ptr, b: Ptr, tolR: number, maxPivots: number, resume: number, parent: Ptr, arc: Ptr, up: Ptr, flow: Ptr, pi: Ptr, scratch: Ptr, info: Ptr): number;
   // assembly/auction.ts
   auctionScratchBytes(n: number, d: number): number;
   auctionAssign(x: Ptr, y: Ptr, n: number, d: number, p: number, eps0: number, epsFinal: number, factor: number, col4row: Ptr, u: Ptr, v: Ptr, scratch: Ptr, info: Ptr): number;
@@ -76,7 +76,7 @@ export interface KernelBindings {
 export const KERNEL_EXPORTS = Object.keys({
   heapBase: 1, reluField: 1, fieldScratchBytes: 1, rk4Layer: 1, rk4ScratchBytes: 1, rk4CellLayer: 1, rk4CellScratchBytes: 1,
   eulerLayer: 1, eulerScratchBytes: 1, expArray: 1, simdPeak: 1, simdPeakFlops: 1, costMatrix: 1, costScratchBytes: 1,
-  emdSolve: 1, emdScratchBytes: 1, emdDualViolation: 1, nsScratchBytes: 1, nsSolve: 1, auctionScratchBytes: 1,
+  dualViolation: 1, sspSolve: 1, sspScratchBytes: 1, nsScratchBytes: 1, nsSolve: 1, auctionScratchBytes: 1,
   auctionAssign: 1, auctionDualViolation: 1, radixSortF64: 1, radixScratchBytes: 1, w1dSortedEqual: 1, w1dSortedMerge: 1,
   sinkhornInitPotentials: 1, sinkhornKernel: 1, sinkhornIterate: 1, sinkhornAbsorb: 1, sinkhornPlanStats: 1,
   sinkhornTruncMaxima: 1, sinkhornTruncBuild: 1, sinkhornTruncIterate: 1, sinkhornTruncPlanStats: 1, hardmaxStep: 1,

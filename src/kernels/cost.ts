@@ -20,3 +20,16 @@ export function costMatrixJS(x: Float64Array, n: number, y: Float64Array, m: num
   }
   return out;
 }
+
+/** Twin of assembly/cost.ts `dualViolation`: [max_ij (−piRow_i + piCol_j − C_ij), max_ij C_ij]. */
+export function dualViolationJS(C: Float64Array, n: number, m: number, piRow: Float64Array, piCol: Float64Array): [number, number] {
+  let worst = -Infinity, cmax = -Infinity;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const c = C[i * m + j];
+      worst = Math.max(worst, -piRow[i] + piCol[j] - c);
+      cmax = Math.max(cmax, c);
+    }
+  }
+  return [worst, cmax];
+}

@@ -28,9 +28,10 @@
  * entering arc (parent pointers reversed along the path) and its potentials shift by ±the
  * reduced cost.
  *
- * Returns status 0 (optimal: no reduced cost below −tolR·A), 3 (maxPivots reached), the tree
- * arrays (parent, arc, flow) for the caller to read the plan and recompute the potentials
- * exactly, and the pivot count.
+ * Returns status 0 (optimal: no reduced cost below −tolR·A), 3 (the pivot count reached
+ * maxPivots), the tree arrays (parent, arc, flow) for the caller to read the plan and recompute
+ * the potentials exactly, and the pivot count. Passing the returned tree back as `resume`
+ * continues the same solve (chunked solves that check an AbortSignal between calls).
  */
 export interface NsTree {
   parent: Int32Array;
@@ -41,16 +42,31 @@ export interface NsTree {
   status: number;
   pivots: number;
   art: number;
+  /** Resumable state: child lists, stamps, the block search's next row, the stamp counter. */
+  first: Int32Array;
+  next: Int32Array;
+  prev: Int32Array;
+  stamp: Int32Array;
+  nextRow: number;
+  stampNo: number;
 }
 
-export function nsSolveJS(C: Float64Array, n: number, m: number, a: Float64Array, b: Float64Array, tolR: number, maxPivots: number): NsTree {
+export function nsSolveJS(C: Float64Array, n: number, m: number, a: Float64Array, b: Float64Array, tolR: number, maxPivots: number, resume?: NsTree): NsTree {
   const me = (m + 1) & ~1;
   const R = n + me, N = R + 1;
-  let cmax = 0;
-  for (let k = 0; k < n * m; k++) if (C[k] > cmax) cmax = C[k];
-  const A = cmax > 0 ? cmax : 1;
-  const parent = new Int32Array(N), arc = new Int32Array(N), up = new Uint8Array(N), flow = new Float64Array(N), pi = new Float64Array(N);
-  const first = new Int32Array(N).fill(-1), next = new Int32Array(N).fill(-1), prev = new Int32Array(N).fill(-1), stamp = new Int32Array(N);
+  let A = 1;
+  let parent: Int32Array, arc: Int32Array, up: Uint8Array, flow: Float64Array, pi: Float64Array;
+  let first: Int32Array, next: Int32Array, prev: Int32Array, stamp: Int32Array;
+  let nextRow = 0, pivots = 0, st = 0, status = 0;
+  if (resume) {
+    ({ parent, arc, up, flow, pi, first, next, prev, stamp, nextRow, pivots, stampNo: st, art: A } = resume);
+  } else {
+    let cmax = 0;
+    for (let k = 0; k < n * m; k++) if (C[k] > cmax) cmax = C[k];
+    A = cmax > 0 ? cmax : 1;
+    parent = new Int32Array(N); arc = new Int32Array(N); up = new Uint8Array(N); flow = new Float64Array(N); pi = new Float64Array(N);
+    first = new Int32Array(N).fill(-1); next = new Int32Array(N).fill(-1); prev = new Int32Array(N).fill(-1); stamp = new Int32Array(N);
+  }
   const attach = (w: number, p: number): void => {
     const f = first[p];
     next[w] = f;
@@ -63,21 +79,22 @@ export function nsSolveJS(C: Float64Array, n: number, m: number, a: Float64Array
     else first[p] = next[w];
     if (next[w] >= 0) prev[next[w]] = prev[w];
   };
-  parent[R] = -1;
-  for (let w = 0; w < N - 1; w++) {
-    if (w >= n + m) { // SIMD pad column: outside the tree, never priced
-      parent[w] = -1;
-      pi[w] = -Infinity;
-      continue;
+  if (!resume) {
+    parent[R] = -1;
+    for (let w = 0; w < N - 1; w++) {
+      if (w >= n + m) { // SIMD pad column: outside the tree, never priced
+        parent[w] = -1;
+        pi[w] = -Infinity;
+        continue;
+      }
+      parent[w] = R;
+      arc[w] = -1;
+      if (w < n) { up[w] = 1; flow[w] = a[w]; pi[w] = -A; }
+      else { up[w] = 0; flow[w] = b[w - n]; pi[w] = A; }
     }
-    parent[w] = R;
-    arc[w] = -1;
-    if (w < n) { up[w] = 1; flow[w] = a[w]; pi[w] = -A; }
-    else { up[w] = 0; flow[w] = b[w - n]; pi[w] = A; }
+    for (let w = n + m - 1; w >= 0; w--) attach(w, R);
   }
-  for (let w = n + m - 1; w >= 0; w--) attach(w, R);
   const rowsPerBlock = Math.max(1, Math.ceil(Math.sqrt(n * m) / m));
-  let nextRow = 0, pivots = 0, st = 0, status = 0;
   for (;;) {
     // block search
     let best = -tolR * A, bi = -1, bj = -1, scanned = 0, row = nextRow;
@@ -133,7 +150,7 @@ export function nsSolveJS(C: Float64Array, n: number, m: number, a: Float64Array
       x = next[x];
     }
   }
-  return { parent, arc, up, flow, pi, status, pivots, art: A };
+  return { parent, arc, up, flow, pi, status, pivots, art: A, first, next, prev, stamp, nextRow, stampNo: st };
 }
 
 export interface NsPlan {

@@ -1,5 +1,5 @@
 /**
- * The generalization bound of seed 002, Theorem 2.2 (from Liu & Zuazua, "representation and
+ * The generalization bound of the survey arXiv 2510.03303, Theorem 2.2 (from Liu & Zuazua, "representation and
  * generalization of shallow networks"), for a shallow network
  *
  *   f(x, Θ) = Σ_{j<P} w_j σ(⟨a_j, x⟩ + b_j),   σ = ReLU (L = 1 in the theorem),
@@ -87,7 +87,7 @@ function withLabels(x: PointCloud, y: Float64Array): PointCloud {
   return { n: x.n, d, data };
 }
 
-/** Right-hand side of eq. 2.11–2.12 (seed 002, Thm 2.2) with its three terms, and the left-hand side. */
+/** Right-hand side of eq. 2.11–2.12 (arXiv 2510.03303, Thm 2.2) with its three terms, and the left-hand side. */
 export function generalizationBound(train: LabelledData, test: LabelledData, network: ShallowNetwork): GeneralizationBound {
   if (typeof train !== 'object' || train === null) throw new InvalidArgumentError('train', train, 'an object { x, y }');
   if (typeof test !== 'object' || test === null) throw new InvalidArgumentError('test', test, 'an object { x, y }');

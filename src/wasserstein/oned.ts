@@ -8,37 +8,37 @@
  * masses are integers (m per u_i, n per v_j; one each when n = m), so the merge is exact.
  * For p = 1 this is SciPy's `wasserstein_distance(u, v, a, b)`.
  *
- * WASM: stable LSD radix sort of the float64 bit patterns (assembly/wasserstein1d.ts),
- * O(n + m) memory: 28 bytes per sample with weights, 16 without.
+ * WASM: stable LSD radix sort of the float64 bit patterns (assembly/wasserstein1d.ts, pair
+ * src/backend/wasserstein1d.ts), O(n + m) memory: 28 bytes per sample with weights, 16 without.
+ * Overflow-proof (docs/algorithms/wasserstein.md, "Rescaling"): the samples are centred and
+ * divided by their half-range H, and after sorting by t = the largest quantile-matched gap
+ * (W_∞), so every term τ·(|Δ|/(H t))^p lies in [0, 1] for any p; value = H·t·(Σ)^{1/p}.
  */
 import { InvalidArgumentError, NonFiniteError } from '../errors.js';
-import { withArena } from '../flow/flow.js';
-import { sortWithPayloadJS, w1dSortedEqualJS, w1dSortedMergeJS } from '../kernels/wasserstein1d.js';
-import { wasmRuntime, type WasmRuntime } from '../runtime/loader.js';
-import { isPointCloud } from '../validate.js';
+import { use } from '../backend/index.js';
+import { sortedTransport } from '../backend/wasserstein1d.js';
+import { asOptions, isPointCloud } from '../validate.js';
 import type { PointCloud } from '../types.js';
 import { asExponent, asWeights } from './common.js';
+import { lengthFromCost, toUserUnits } from './scaling.js';
 
 export interface Wasserstein1dOptions {
   /** Exponent p ≥ 1 (default 1). */
   p?: number;
-  /** Probability weights of the samples u and v (uniform by default). */
-  weights?: { u?: ArrayLike<number>; v?: ArrayLike<number> };
+  /** Probability weights of the samples u (uniform by default). */
+  a?: ArrayLike<number>;
+  /** Probability weights of the samples v (uniform by default). */
+  b?: ArrayLike<number>;
 }
 
 export interface Wasserstein1dResult {
   /** W_p. */
   readonly value: number;
-  /** W_p^p. */
-  readonly cost: number;
+  /** W_p^p, in units of lengthUnit^p. */
+  readonly transportCost: number;
+  /** 1, unless W_p^p over- or underflows in the caller's units (then the length it is measured in). */
+  readonly lengthUnit: number;
   readonly p: number;
-}
-
-interface OneDKernels {
-  radixSortF64(keys: number, n: number, payload: number, scratch: number): void;
-  radixScratchBytes(n: number): number;
-  w1dSortedEqual(u: number, v: number, n: number, p: number): number;
-  w1dSortedMerge(u: number, wu: number, n: number, v: number, wv: number, m: number, p: number): number;
 }
 
 /** Samples on the line: numbers, or a PointCloud / rows with d = 1. */
@@ -72,61 +72,32 @@ function asSamples(x: Samples1d, name: string): Float64Array {
 }
 
 /** Exact 1-D W_p (default p = 1) between the empirical measures of u and v. */
-export function wasserstein1d(u: Samples1d, v: Samples1d, options: Wasserstein1dOptions = {}): Wasserstein1dResult {
+export function wasserstein1d(u: Samples1d, v: Samples1d, options?: Wasserstein1dOptions): Wasserstein1dResult {
+  const o = asOptions(options);
   const us = asSamples(u, 'u'), vs = asSamples(v, 'v');
-  const p = options.p === undefined ? 1 : asExponent('options.p', options.p);
-  const wu = asWeights('options.weights.u', options.weights?.u, us.length);
-  const wv = asWeights('options.weights.v', options.weights?.v, vs.length);
-  const cost = w1dCost(wasmRuntime('wasserstein1d'), us, wu, vs, wv, p);
-  return { value: p === 1 ? cost : Math.pow(cost, 1 / p), cost, p };
+  const p = o.p === undefined ? 1 : asExponent('options.p', o.p);
+  const wu = asWeights('options.a', o.a, us.length);
+  const wv = asWeights('options.b', o.b, vs.length);
+  const { cost, L } = w1dCost('wasserstein1d', us, wu, vs, wv, p);
+  const value = lengthFromCost(L, cost, p, 'u');
+  const user = toUserUnits([Float64Array.of(cost)], L, p);
+  return { value, transportCost: user ? user[0][0] : cost, lengthUnit: user ? 1 : L, p };
 }
 
-/** W_p^p of the sorted-merge; consumes (sorts) us, vs. Internal: also used by slicedWasserstein. */
-export function w1dCost(rt: WasmRuntime | null, us: Float64Array, wu: Float64Array | null, vs: Float64Array, wv: Float64Array | null, p: number): number {
-  const n = us.length, m = vs.length;
-  const weighted = wu !== null || wv !== null;
-  let unitA = 1, unitB = 1, total = n;
-  if (!weighted && n !== m) {
-    const g = gcd(n, m);
-    unitA = m / g;
-    unitB = n / g;
-    total = unitA * n;
+/**
+ * W_p^p of the two samples in units of L^p (L returned): centres and divides by the joint
+ * half-range, then the pair sorts, rescales by W_∞ and merges. Consumes us, vs. Internal: also
+ * used by slicedWasserstein.
+ */
+export function w1dCost(fn: string, us: Float64Array, wu: Float64Array | null, vs: Float64Array, wv: Float64Array | null, p: number): { cost: number; L: number } {
+  let lo = Infinity, hi = -Infinity;
+  for (const s of [us, vs]) for (let i = 0; i < s.length; i++) {
+    if (s[i] < lo) lo = s[i];
+    if (s[i] > hi) hi = s[i];
   }
-  const massA = weighted ? (wu ?? new Float64Array(n).fill(1 / n)) : null;
-  const massB = weighted ? (wv ?? new Float64Array(m).fill(1 / m)) : null;
-  if (!rt) {
-    const pu = massA ? Int32Array.from({ length: n }, (_, i) => i) : null;
-    const pv = massB ? Int32Array.from({ length: m }, (_, i) => i) : null;
-    sortWithPayloadJS(us, pu);
-    sortWithPayloadJS(vs, pv);
-    if (!weighted && n === m) return w1dSortedEqualJS(us, vs, n, p) / n;
-    const a = massA ? Float64Array.from(pu!, (i) => massA[i]) : new Float64Array(n).fill(unitA);
-    const b = massB ? Float64Array.from(pv!, (i) => massB[i]) : new Float64Array(m).fill(unitB);
-    return w1dSortedMergeJS(us, a, n, vs, b, m, p) / (weighted ? 1 : total);
-  }
-  const k = rt.exports as unknown as OneDKernels;
-  return withArena(rt, () => {
-    const ar = rt.arena;
-    const pu = ar.pushF64(us), pv = ar.pushF64(vs);
-    const iu = weighted ? ar.alloc(4 * n) : 0, iv = weighted ? ar.alloc(4 * m) : 0;
-    if (weighted) {
-      const i32 = ar.i32;
-      for (let i = 0; i < n; i++) i32[(iu >>> 2) + i] = i;
-      for (let j = 0; j < m; j++) i32[(iv >>> 2) + j] = j;
-    }
-    const scratch = ar.alloc(k.radixScratchBytes(Math.max(n, m)), 'sort scratch');
-    k.radixSortF64(pu, n, iu, scratch);
-    k.radixSortF64(pv, m, iv, scratch);
-    if (!weighted && n === m) return k.w1dSortedEqual(pu, pv, n, p) / n;
-    const wa = ar.allocF64(n), wb = ar.allocF64(m);
-    const f64 = ar.f64, i32 = ar.i32;
-    for (let i = 0; i < n; i++) f64[(wa >>> 3) + i] = massA ? massA[i32[(iu >>> 2) + i]] : unitA;
-    for (let j = 0; j < m; j++) f64[(wb >>> 3) + j] = massB ? massB[i32[(iv >>> 2) + j]] : unitB;
-    return k.w1dSortedMerge(pu, wa, n, pv, wb, m, p) / (weighted ? 1 : total);
-  });
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
+  const c = hi / 2 + lo / 2, H = hi / 2 - lo / 2;
+  if (H === 0) return { cost: 0, L: 1 };
+  for (const s of [us, vs]) for (let i = 0; i < s.length; i++) s[i] = (s[i] - c) / H;
+  const r = use(sortedTransport, fn)(us, wu, vs, wv, p);
+  return { cost: r.cost, L: H * r.t };
 }

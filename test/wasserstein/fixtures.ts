@@ -52,15 +52,15 @@ export function expectCertified(
     rowSum[r.plan.rows[k]] += r.plan.mass[k];
     colSum[r.plan.cols[k]] += r.plan.mass[k];
   }
-  for (let i = 0; i < x.n; i++) dual += a[i] * r.potentials.u[i];
-  for (let j = 0; j < y.n; j++) dual += b[j] * r.potentials.v[j];
+  for (let i = 0; i < x.n; i++) dual += a[i] * r.potentials.f[i];
+  for (let j = 0; j < y.n; j++) dual += b[j] * r.potentials.g[j];
   for (let i = 0; i < x.n; i++) for (let j = 0; j < y.n; j++) {
-    worst = Math.max(worst, r.potentials.u[i] + r.potentials.v[j] - C[i * y.n + j]);
+    worst = Math.max(worst, r.potentials.f[i] + r.potentials.g[j] - C[i * y.n + j]);
     cmax = Math.max(cmax, C[i * y.n + j]);
   }
   for (let i = 0; i < x.n; i++) expect(Math.abs(rowSum[i] - a[i])).toBeLessThan(1e-12);
   for (let j = 0; j < y.n; j++) expect(Math.abs(colSum[j] - b[j])).toBeLessThan(1e-12);
-  expect(Math.abs(primal - r.cost) / Math.max(1, r.cost)).toBeLessThan(1e-12);
+  expect(Math.abs(primal - r.transportCost) / Math.max(1, r.transportCost)).toBeLessThan(1e-12);
   expect(Math.abs(primal - dual) / Math.max(1, Math.abs(primal))).toBeLessThanOrEqual(gap); // zero duality gap
   expect(worst / Math.max(1, cmax)).toBeLessThanOrEqual(1e-12); // dual feasibility
   expect(r.dualityGap).toBeLessThanOrEqual(gap);

@@ -74,7 +74,7 @@ for (const be of backends) {
             const ns = wasserstein(x, y, opt), ssp = wasserstein(x, y, { ...opt, solver: 'ssp' });
             expect(ns.solver).toBe('simplex');
             expect(ssp.solver).toBe('ssp');
-            expect(Math.abs(ns.cost - ssp.cost)).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(ssp.cost), 1e-300));
+            expect(Math.abs(ns.transportCost - ssp.transportCost)).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(ssp.transportCost), 1e-300));
             expectCertified(ns, x, y, a ?? new Float64Array(n).fill(1 / n), b ?? new Float64Array(m).fill(1 / m), { gap: 1e-12, basic: true });
             cases++;
           },
@@ -101,7 +101,7 @@ for (const be of backends) {
             const a = ka.map((k) => k / T), b = kb.map((k) => k / T);
             const r = wasserstein(x, y, { p, a, b, solver: 'simplex' });
             const best = bruteForce(costMatrixJS(x.data, n, y.data, m, 2, p), m, ka, kb);
-            expect(Math.abs(r.cost - best)).toBeLessThanOrEqual(1e-12 * Math.max(1, best));
+            expect(Math.abs(r.transportCost - best)).toBeLessThanOrEqual(1e-12 * Math.max(1, best));
             expectCertified(r, x, y, a, b, { gap: 1e-12, basic: true });
           }
           cases++;
@@ -117,66 +117,34 @@ for (const be of backends) {
         const opt = c.a ? { a: c.a, b: c.b!, solver: 'simplex' as const } : { solver: 'simplex' as const };
         const r1 = wasserstein1(x, y, opt), r2 = wasserstein(x, y, { ...opt, p: 2 });
         expect(r1.solver).toBe('simplex');
-        expect(Math.abs(r1.cost - c.emd2_p1)).toBeLessThan(1e-12 * Math.max(1, c.emd2_p1));
-        expect(Math.abs(r2.cost - c.emd2_p2)).toBeLessThan(1e-12 * Math.max(1, c.emd2_p2));
+        expect(Math.abs(r1.transportCost - c.emd2_p1)).toBeLessThan(1e-12 * Math.max(1, c.emd2_p1));
+        expect(Math.abs(r2.transportCost - c.emd2_p2)).toBeLessThan(1e-12 * Math.max(1, c.emd2_p2));
         expectCertified(r2, x, y, c.a ?? new Float64Array(c.n).fill(1 / c.n), c.b ?? new Float64Array(c.m).fill(1 / c.m), { gap: 1e-12, basic: true });
       }
     });
 
-    it('135 × 1009 (uniform, non-integer ratio): certified (and equal to SSP on WASM); times printed', () => {
+    it('135 × 1009 (uniform, non-integer ratio): certified (and equal to SSP on WASM)', () => {
       const rng = createRng(135);
       const x = randomCloud(rng, 135, 2), y = randomCloud(rng, 1009, 2, 1, 0.5);
-      const t0 = performance.now();
       const ns = wasserstein(x, y);
-      const tNs = performance.now() - t0;
       expect(ns.solver).toBe('simplex');
       if (be === 'debug') { // the TS-twin SSP takes ~11 s here: cross-check on WASM only
-        const t1 = performance.now();
         const ssp = wasserstein(x, y, { solver: 'ssp' });
-        console.log(`[${be}] 135×1009 p=2: simplex ${tNs.toFixed(0)} ms (${ns.augmentations} pivots), SSP ${(performance.now() - t1).toFixed(0)} ms`);
-        expect(Math.abs(ns.cost - ssp.cost)).toBeLessThanOrEqual(1e-12 * ssp.cost);
-      } else {
-        console.log(`[${be}] 135×1009 p=2: simplex ${tNs.toFixed(0)} ms (${ns.augmentations} pivots)`);
+        expect(Math.abs(ns.transportCost - ssp.transportCost)).toBeLessThanOrEqual(1e-12 * ssp.transportCost);
       }
       expectCertified(ns, x, y, new Float64Array(135).fill(1 / 135), new Float64Array(1009).fill(1 / 1009), { gap: 1e-12, basic: true });
     });
   });
 }
 
-describe('network simplex: the largest case, kernel ≡ twin, the Bellman–Ford offsets, errors', () => {
-  it('675 × 5041 (uniform, d = 2, p = 2) certified by its potentials over all pairs; time printed', async () => {
+describe('network simplex: the largest case, the Bellman–Ford offsets, errors', () => {
+  it('675 × 5041 (uniform, d = 2, p = 2) certified by its potentials over all pairs', async () => {
     await init({ variant: 'debug' });
     const rng = createRng(675);
     const x = randomCloud(rng, 675, 2), y = randomCloud(rng, 5041, 2, 1, 0.5);
-    const t0 = performance.now();
     const r = wasserstein(x, y);
-    console.log(`[debug wasm] 675×5041 p=2: simplex ${(performance.now() - t0).toFixed(0)} ms (${r.augmentations} pivots)`);
     expect(r.solver).toBe('simplex');
     expectCertified(r, x, y, new Float64Array(675).fill(1 / 675), new Float64Array(5041).fill(1 / 5041), { gap: 1e-12, basic: true });
-  });
-
-  // p = 1, 2 only: for other p the cost matrices themselves (pow) may differ in the last bit.
-  it('WASM kernel ≡ TS twin bit for bit (values, potentials, plans, pivot counts; odd and even m)', async () => {
-    const rng = createRng(9);
-    const probs = [[17, 33, 1], [40, 64, 2], [25, 25, 2], [60, 7, 1], [31, 9, 2]].map(([n, m, p], k) => ({
-      x: cloud(rng, k % 3, n, 2, 0), y: cloud(rng, k % 3, m, 2, 0.4), p,
-      a: k === 1 ? normalized(Float64Array.from({ length: n }, () => rng.uniform())) : undefined,
-      b: k === 1 ? normalized(Float64Array.from({ length: m }, () => rng.uniform())) : undefined,
-    }));
-    const run = () => probs.map((q) => wasserstein(q.x, q.y, { p: q.p, a: q.a, b: q.b, solver: 'simplex' }));
-    await init({ variant: 'debug' });
-    const w = run();
-    await init({ backend: 'js' });
-    const t = run();
-    for (let k = 0; k < probs.length; k++) {
-      expect(w[k].solver).toBe('simplex');
-      expect(w[k].cost).toBe(t[k].cost);
-      expect(w[k].augmentations).toBe(t[k].augmentations);
-      expect(Array.from(w[k].potentials.u)).toEqual(Array.from(t[k].potentials.u));
-      expect(Array.from(w[k].potentials.v)).toEqual(Array.from(t[k].potentials.v));
-      expect(Array.from(w[k].plan.rows)).toEqual(Array.from(t[k].plan.rows));
-      expect(Array.from(w[k].plan.mass)).toEqual(Array.from(t[k].plan.mass));
-    }
   });
 
   it('decoupled problems leave several root subtrees; their offsets still give feasible potentials', () => {

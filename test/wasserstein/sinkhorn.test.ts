@@ -14,7 +14,7 @@ for (const be of ['debug', 'js'] as const) {
         for (const [reg, want] of Object.entries(c.sinkhorn2_log_sqeuclidean)) {
           const r = sinkhorn(x, y, { epsilon: Number(reg), a: c.a ?? undefined, b: c.b ?? undefined, tolerance: 1e-12, maxIterations: 100_000 });
           expect(r.status, `case n=${c.n} m=${c.m} ε=${reg}: residual ${r.residual}`).toBe('converged');
-          expect(Math.abs(r.value - want) / want).toBeLessThan(1e-8);
+          expect(Math.abs(r.transportCost - want) / want).toBeLessThan(1e-8);
           compared++;
         }
       }
@@ -44,15 +44,15 @@ for (const be of ['debug', 'js'] as const) {
         for (let i = 0; i < 23; i++) col += P[i * 17 + j];
         expect(Math.abs(col - 1 / 17)).toBeLessThan(1e-9);
       }
-      expect(Math.abs(cost - r.value)).toBeLessThan(1e-12);
+      expect(Math.abs(cost - r.transportCost)).toBeLessThan(1e-12);
     });
 
     it('tends to the exact cost as ε → 0 (sqeuclidean → W₂², euclidean → W₁), monotonically here', () => {
       const rng = createRng(4);
       const x = randomCloud(rng, 40, 2), y = randomCloud(rng, 40, 2, 1, 1);
       for (const [cost, p] of [['sqeuclidean', 2], ['euclidean', 1]] as const) {
-        const exact = wasserstein(x, y, { p }).cost;
-        const gaps = [1, 0.1, 0.01, 0.001].map((epsilon) => sinkhorn(x, y, { epsilon, cost, maxIterations: 20_000, tolerance: 1e-10 }).value - exact);
+        const exact = wasserstein(x, y, { p }).transportCost;
+        const gaps = [1, 0.1, 0.01, 0.001].map((epsilon) => sinkhorn(x, y, { epsilon, cost, maxIterations: 20_000, tolerance: 1e-10 }).transportCost - exact);
         for (const g of gaps) expect(g).toBeGreaterThan(-1e-9); // the entropic plan is feasible: never below the optimum
         for (let k = 1; k < gaps.length; k++) expect(gaps[k]).toBeLessThan(gaps[k - 1]);
         expect(gaps[3]).toBeLessThan(1e-2 * exact);
@@ -66,15 +66,15 @@ for (const be of ['debug', 'js'] as const) {
       expect(r.iterations).toBe(7);
       expect(r.status).toBe('maxIterations');
       expect(r.message).toMatch(/maxIterations/);
-      expect(Number.isFinite(r.value)).toBe(true);
+      expect(Number.isFinite(r.transportCost)).toBe(true);
     });
 
     it('sinkhornDivergence: S(μ, μ) = 0, S ≥ 0, S → W₂² as ε → 0', () => {
       const rng = createRng(8);
       const x = randomCloud(rng, 30, 2), y = randomCloud(rng, 25, 2, 1, 1);
-      expect(Math.abs(sinkhornDivergence(x, x, { epsilon: 0.1 }).value)).toBeLessThan(1e-9);
-      const exact = wasserstein(x, y, { p: 2 }).cost;
-      const s1 = sinkhornDivergence(x, y, { epsilon: 1 }).value, s2 = sinkhornDivergence(x, y, { epsilon: 0.01, maxIterations: 20_000 }).value;
+      expect(Math.abs(sinkhornDivergence(x, x, { epsilon: 0.1 }).divergence)).toBeLessThan(1e-9);
+      const exact = wasserstein(x, y, { p: 2 }).transportCost;
+      const s1 = sinkhornDivergence(x, y, { epsilon: 1 }).divergence, s2 = sinkhornDivergence(x, y, { epsilon: 0.01, maxIterations: 20_000 }).divergence;
       expect(s1).toBeGreaterThan(0);
       expect(Math.abs(s2 - exact)).toBeLessThan(Math.abs(s1 - exact));
       expect(Math.abs(s2 - exact) / exact).toBeLessThan(0.02);
@@ -101,7 +101,7 @@ for (const be of ['debug', 'js'] as const) {
         expect((err as { parameter?: string }).parameter).toBe(param);
       }
       expect(() => sinkhorn(x, x, { epsilon: -1 })).toThrow(InvalidArgumentError);
-      expect(sinkhorn([[0, 0]], [[3, 4]], { epsilon: 1 }).value).toBeCloseTo(25, 12);
+      expect(sinkhorn([[0, 0]], [[3, 4]], { epsilon: 1 }).transportCost).toBeCloseTo(25, 12);
     });
   });
 }
@@ -120,7 +120,7 @@ describe('sinkhorn: WASM and TS twin agree', () => {
     await init({ backend: 'js' });
     const t = opts.map((o) => sinkhorn(x, y, o));
     for (let k = 0; k < opts.length; k++) {
-      expect(Math.abs(w[k].value - t[k].value)).toBeLessThan(1e-12 * t[k].value);
+      expect(Math.abs(w[k].transportCost - t[k].transportCost)).toBeLessThan(1e-12 * t[k].transportCost);
       expect(Math.abs(w[k].objective - t[k].objective)).toBeLessThan(1e-12 * Math.abs(t[k].objective));
       expect(w[k].iterations).toBe(t[k].iterations);
       expect(w[k].status).toBe(t[k].status);

@@ -2,7 +2,7 @@
 // row-major) by successive shortest augmenting paths with Dijkstra on reduced costs — the
 // primal–dual min-cost-flow method; with a = b = 1 (integers, tol = 0.5) it is the
 // shortest-augmenting-path assignment algorithm (Jonker & Volgenant 1987; Crouse 2016).
-// Algorithm, invariants and the order of every step: see the twin src/kernels/emd.ts.
+// Algorithm, invariants and the order of every step: see the twin src/kernels/ssp.ts.
 //
 // Dense Dijkstra: one fused f64x2 pass per scanned row relaxes every column
 //   w_j ← min(w_j, (δ_i + πrow_i + C_ij) − πcol_j)
@@ -15,14 +15,14 @@
 //   resA, resB  n, m f64 — residual supply / demand, consumed in place
 //   piRow, piCol  n, me f64 — potentials (output; u = −piRow, v = piCol); me = m rounded up to even
 //   edges    eRow, eCol, eNext: cap i32 each; eFlow: cap f64 — the plan, per-column lists
-//   scratch  emdScratchBytes(n, m)
+//   scratch  sspScratchBytes(n, m)
 //   info     4 f64 out: [edges used, augmentations, status, 0]
 // Returns 0 on success, 1 if supply was left over with no column to take it (inconsistent
 // totals), 2 if the edge pool (cap) is exhausted (the caller retries with a larger pool).
 import { checkRange } from './lib/memory';
 import { lanesArgmin } from './lib/argmin';
 
-export function emdScratchBytes(n: i32, m: i32): i32 {
+export function sspScratchBytes(n: i32, m: i32): i32 {
   const me = (m + 1) & ~1;
   // f64: w, predCol, mask (me each), drow (n); i32: colHead, scannedCols (m), scannedRows,
   // rowStamp, predRowCol, predRowEdge (n)
@@ -97,7 +97,7 @@ function pass(C: usize, m: i32, me: i32, i: i32, di: f64, piRow: usize, piCol: u
   return lanesArgmin(bestV, bestI);
 }
 
-export function emdSolve(
+export function sspSolve(
   C: usize, n: i32, m: i32, resA: usize, resB: usize, tol: f64,
   piRow: usize, piCol: usize,
   eRow: usize, eCol: usize, eNext: usize, eFlow: usize, cap: i32,
@@ -113,7 +113,7 @@ export function emdSolve(
   checkRange(eCol, <usize>cap << 2);
   checkRange(eNext, <usize>cap << 2);
   checkRange(eFlow, <usize>cap << 3);
-  checkRange(scratch, <usize>emdScratchBytes(n, m));
+  checkRange(scratch, <usize>sspScratchBytes(n, m));
   checkRange(info, 32);
   const w = scratch;
   const pred = w + (<usize>me << 3);
@@ -232,32 +232,4 @@ export function emdSolve(
   store<f64>(info + 8, <f64>augmentations);
   store<f64>(info + 16, <f64>status);
   return status;
-}
-
-/** Certificate check: out[0] = max_ij (u_i + v_j − C_ij) with u = −piRow, v = piCol (≤ 0 when
- *  the potentials are dual feasible), out[1] = max_ij C_ij. */
-export function emdDualViolation(C: usize, n: i32, m: i32, piRow: usize, piCol: usize, out: usize): void {
-  checkRange(C, (<usize>n * <usize>m) << 3);
-  checkRange(piRow, <usize>n << 3);
-  checkRange(piCol, <usize>m << 3);
-  checkRange(out, 16);
-  let worst = f64x2.splat(-Infinity), cmax = f64x2.splat(-Infinity);
-  let worstS = -Infinity, cmaxS = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const row = C + ((<usize>i * <usize>m) << 3);
-    const ui = f64x2.splat(-load<f64>(piRow + (<usize>i << 3)));
-    let j = 0;
-    for (; j + 2 <= m; j += 2) {
-      const c = v128.load(row + (<usize>j << 3));
-      worst = f64x2.max(worst, f64x2.sub(f64x2.add(ui, v128.load(piCol + (<usize>j << 3))), c));
-      cmax = f64x2.max(cmax, c);
-    }
-    for (; j < m; j++) {
-      const c = load<f64>(row + (<usize>j << 3));
-      worstS = max(worstS, (-load<f64>(piRow + (<usize>i << 3)) + load<f64>(piCol + (<usize>j << 3))) - c);
-      cmaxS = max(cmaxS, c);
-    }
-  }
-  store<f64>(out, max(worstS, max(f64x2.extract_lane(worst, 0), f64x2.extract_lane(worst, 1))));
-  store<f64>(out + 8, max(cmaxS, max(f64x2.extract_lane(cmax, 0), f64x2.extract_lane(cmax, 1))));
 }

@@ -1,5 +1,5 @@
 /**
- * Pure-TypeScript twin of assembly/emd.ts: exact discrete optimal transport
+ * Pure-TypeScript twin of assembly/ssp.ts: exact discrete optimal transport
  *
  *   min_P ⟨P, C⟩  s.t.  P ≥ 0,  P 1 = a,  Pᵀ 1 = b          (C: n × m row-major)
  *
@@ -24,7 +24,7 @@
  * Returns the plan as parallel arrays (row, col, mass), and πrow / πcol; `status` is 0 on
  * success, 1 when supply was left with no column to take it (inconsistent totals).
  */
-export interface EmdSolution {
+export interface SspSolution {
   rows: Int32Array;
   cols: Int32Array;
   mass: Float64Array;
@@ -36,7 +36,7 @@ export interface EmdSolution {
   augmentations: number;
 }
 
-export function emdJS(C: Float64Array, n: number, m: number, a0: Float64Array, b0: Float64Array, tol: number): EmdSolution {
+export function sspJS(C: Float64Array, n: number, m: number, a0: Float64Array, b0: Float64Array, tol: number): SspSolution {
   const resA = Float64Array.from(a0), resB = Float64Array.from(b0);
   const piRow = new Float64Array(n), piCol = new Float64Array(m);
   // The plan: edges (row, col, flow) in singly linked lists per column, newest first; an edge
