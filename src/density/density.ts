@@ -7,7 +7,7 @@
  * quantity of Thm 3.5) and KL(ρ(T) ‖ ρ_T) on a grid (midpoint rule) or by Monte Carlo from
  * samples of ρ₀ (pushed forward, ρ(T)(Φ(x)) = ρ₀(x)·e^{−log det DΦ(x)}).
  */
-import { CapacityError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { CapacityError, FlowsteerError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import type { Controls, PointCloud, PointsLike } from '../types.js';
 import { asCloud, asControls, asOptions, checkCount, checkProgressOptions } from '../validate.js';
@@ -24,6 +24,8 @@ export interface PushforwardOptions extends ProgressOptions {
 export interface PushforwardResult {
   /** ρ(T)(y_i). */
   readonly density: Float64Array;
+  /** log ρ(T)(y_i) (−Infinity where ρ₀ vanishes at the preimage). */
+  readonly logDensity: Float64Array;
   /** log det DΦ_T⁻¹(y_i) = −log det DΦ_T(x_i). */
   readonly logDetInverse: Float64Array;
   /** x_i = Φ_T⁻¹(y_i). */
@@ -65,13 +67,20 @@ function* pushforwardSteps(controls: Controls, rho0: DensityFunction, Y: PointsL
   }
   const back = r.value;
   const n = cloud.n, d = cloud.d;
-  const density = new Float64Array(n);
+  const density = new Float64Array(n), logDensity = new Float64Array(n);
   const x = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < d; k++) x[k] = back.points.data[i * d + k];
-    density[i] = evalDensity(rho0, 'rho0', x) * Math.exp(back.logDet[i]);
+    const r0 = evalDensity(rho0, 'rho0', x);
+    // in logs: ρ₀ may be tiny where e^{log det} is huge, and their product representable
+    logDensity[i] = r0 > 0 ? Math.log(r0) + back.logDet[i] : -Infinity;
+    const direct = r0 * Math.exp(back.logDet[i]);
+    density[i] = r0 === 0 ? 0 : Number.isFinite(direct) && direct > 0 ? direct : Math.exp(logDensity[i]);
+    if (!Number.isFinite(density[i])) {
+      throw new FlowsteerError('NON_FINITE', `the push-forward density at Y[${i}] is e^${logDensity[i]}, beyond the double range: the flow compresses the mass there by e^${-back.logDet[i]}; read logDensity from a smaller problem or shorten the layers`, { parameter: 'controls', value: logDensity[i], fix: 'shorten the layers or scale W down' });
+    }
   }
-  return { density, logDetInverse: back.logDet, preimages: back.points };
+  return { density, logDensity, logDetInverse: back.logDet, preimages: back.points };
 }
 
 export interface DensityGrid {
@@ -164,9 +173,12 @@ function* densityErrorSteps(controls: Controls, rho0: DensityFunction, rhoT: Den
       mass += a;
       massT += b;
       if (a > 0) {
-        if (b > 0) kl += a * Math.log(a / b);
+        if (b > 0) kl += a * (pf.logDensity[q] - Math.log(b));
         else klSupport++;
       }
+    }
+    if (!Number.isFinite(l1 * vol) || !Number.isFinite(mass * vol) || !Number.isFinite(massT * vol) || (!klSupport && !Number.isFinite(kl * vol))) {
+      throw new FlowsteerError('NON_FINITE', 'the grid sums leave the double range (densities near 1e308 on the grid); use a coarser grid or a box where the densities are moderate', { parameter: 'options.grid', fix: 'a box where the densities are moderate' });
     }
     return { l1: l1 * vol, kl: klSupport ? Infinity : kl * vol, klSupport, mass: mass * vol, massTarget: massT * vol, points: total };
   }
@@ -197,6 +209,9 @@ function* densityErrorSteps(controls: Controls, rho0: DensityFunction, rhoT: Den
       kl += lr;
       klsq += lr * lr;
     } else klSupport++;
+  }
+  if (!Number.isFinite(l1) || !Number.isFinite(kl)) {
+    throw new FlowsteerError('NON_FINITE', 'the Monte Carlo estimate overflows: ρ_T/ρ(T) leaves the double range at some samples; estimate on a grid (options.grid) instead', { parameter: 'options.samples', fix: 'use options.grid' });
   }
   const mean = (s: number): number => s / n;
   const se = (s: number, s2: number): number => Math.sqrt(Math.max(0, s2 / n - (s / n) ** 2) / (n - 1));

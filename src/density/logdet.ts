@@ -12,7 +12,7 @@
  * product over steps of the step Jacobians, differentiated stage by stage), so the densities they
  * give are those of the map those solvers apply.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { FlowsteerError, InvalidArgumentError } from '../errors.js';
 import { exactLayerPoint } from '../flow/exact.js';
 import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import type { Controls, Layer, PointCloud, PointsLike } from '../types.js';
@@ -98,6 +98,16 @@ export function* logDetChunks(plan: Plan): Generator<number, LogDetResult> {
         let ld = 0;
         controls.layers.forEach((L, li) => (ld += ws!.layer(out, i * d, L, steps, method, li)));
         logDet[i] = ld;
+      }
+    }
+    for (let i = i0; i < i0 + m; i++) {
+      for (let k = 0; k < d; k++) {
+        if (!Number.isFinite(out[i * d + k])) {
+          throw new FlowsteerError('NON_FINITE', `the ${method} flow overflowed: point ${i} became ${out[i * d + k]}; the field grows too fast for these durations — shorten the layers or scale W down`, { parameter: 'controls', value: out[i * d + k], fix: 'shorten the layers or scale W down' });
+        }
+      }
+      if (!Number.isFinite(logDet[i])) {
+        throw new FlowsteerError('NON_FINITE', `log det DΦ at point ${i} is ${logDet[i]}: the flow compresses or expands beyond the double range; shorten the layers or scale W down`, { parameter: 'controls', value: logDet[i], fix: 'shorten the layers or scale W down' });
       }
     }
     yield (i0 + m) / n;

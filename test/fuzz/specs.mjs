@@ -265,7 +265,71 @@ export const specs = [
       return lib.generalizationBound(lab(X), lab(Z), network);
     },
   },
+  // ---- async twins of the distances (same oracles as the sync calls where they apply)
+  { name: 'wassersteinAsync', args: fc.tuple(equalPair(5), optionsArb(fc.record({ p: fc.constantFrom(1, 2, 3) }), ['p', 'signal', 'onProgress'])), call: (lib, [[X, Y], o]) => lib.wassersteinAsync(X, Y, o), exempt: /potentials/ },
+  { name: 'wasserstein1Async', args: fc.tuple(cloudPair({ maxN: 5 }), optionsArb(fc.record({}), ['a', 'b', 'signal'])), call: (lib, [[X, Y], o]) => lib.wasserstein1Async(X, Y, o), exempt: /potentials/ },
+  { name: 'sinkhornAsync', args: fc.tuple(cloudPair({ maxN: 6 }), optionsArb(fc.record({ epsilon: fc.double({ min: 1e-2, max: 10, noNaN: true }) }), ['epsilon', 'maxIterations', 'signal'])), call: (lib, [[X, Y], o]) => lib.sinkhornAsync(X, Y, o), exempt: /potentials/ },
+  { name: 'sinkhornDivergenceAsync', args: fc.tuple(cloudPair({ maxN: 5 }), optionsArb(fc.record({ epsilon: fc.double({ min: 1e-2, max: 10, noNaN: true }) }), ['epsilon', 'signal'])), call: (lib, [[X, Y], o]) => lib.sinkhornDivergenceAsync(X, Y, o), exempt: /potentials/ },
+  // ---- transformers
+  {
+    name: 'interpolateSequences',
+    args: fc.tuple(fc.integer({ min: 2, max: 3 }).chain((d) => fc.tuple(fc.array(cloudArb({ d, maxN: 6 }), { minLength: 1, maxLength: 4 }), fc.array(cloudArb({ d, maxN: 3 }), { minLength: 1, maxLength: 4 }))), optionsArb(fc.record({ attention: fc.constantFrom('hardmax', 'softmax'), seed: small(50) }, { requiredKeys: [] }), ['attention', 'temperature', 'seed', 'candidates', ...progressFields])),
+    call: (lib, [[Z, Y], o]) => lib.interpolateSequences(Z, Z.map((z, j) => (Y[j % Y.length] ?? []).slice(0, z.length)), o),
+    oracle: (r, [[Z, Y]], lib) => {
+      const T = Z.map((z, j) => (Y[j % Y.length] ?? []).slice(0, z.length));
+      const out = lib.runTransformer(r.transformer, Z).outputs;
+      let err = 0, scale = 0;
+      for (let j = 0; j < Z.length; j++) {
+        const R = lib.readout(out[j]);
+        if (R.n !== T[j].length) return `sequence ${j}: readout has ${R.n} tokens, want ${T[j].length}`;
+        T[j].forEach((y, k) => y.forEach((v, q) => { err = Math.max(err, Math.abs(R.data[k * y.length + q] - v)); scale = Math.max(scale, Math.abs(v)); }));
+      }
+      return err <= 1e-9 * Math.max(scale, 1e-300) ? null : `outputs miss the targets by ${err} (scale ${scale})`;
+    },
+  },
+  { name: 'interpolateSequencesAsync', args: fc.tuple(fc.array(cloudArb({ d: 2, maxN: 4 }), { minLength: 1, maxLength: 3 })), call: (lib, [Z]) => lib.interpolateSequencesAsync(Z, Z.map((z) => z.slice(0, 1).map((r) => r.map((v) => v + 1)))) },
+  {
+    name: 'makeTransformer',
+    args: fc.tuple(fc.oneof(fc.constant({ d: 2, blocks: [{ kind: 'resnet', W: [1, 0], A: [0, 1], b: [0] }, { kind: 'attention', rule: 'hardmax', A: [1, 0, 0, 1], alpha: 1 }] }), fc.record({ d: int, blocks: fc.oneof(fc.constant([]), fc.array(fc.record({ kind: fc.constantFrom('resnet', 'attention', 'x'), rule: fc.constantFrom('hardmax', 'softmax'), A: fc.array(num, { maxLength: 4 }), W: fc.array(num, { maxLength: 4 }), b: fc.array(num, { maxLength: 2 }), step: num, alpha: num, temperature: num }, { requiredKeys: ['kind'] }), { maxLength: 3 })) }), hostileScalar)),
+    call: (lib, [s]) => lib.makeTransformer(s),
+  },
+  { name: 'transformerToJSON', args: fc.tuple(fc.oneof(fc.constant('ok'), hostileScalar), optionsArb(fc.record({ indent: fc.integer({ min: 0, max: 3 }) }), ['indent'])), call: (lib, [t, o]) => lib.transformerToJSON(t === 'ok' ? lib.makeTransformer({ d: 2, blocks: [{ kind: 'resnet', W: [1, -0], A: [0, 1], b: [0] }] }) : t, o) },
+  { name: 'transformerFromJSON', args: fc.tuple(fc.oneof(fc.constant('ok'), fc.string(), fc.constantFrom('{"format":"flowsteer.transformer/1","d":2,"blocks":[{"kind":"attention","rule":"softmax","A":[1,0,0,1],"step":1}]}', '{"format":"flowsteer.transformer/1","d":1e9,"blocks":[]}'), hostileScalar)), call: (lib, [t]) => lib.transformerFromJSON(t === 'ok' ? lib.transformerToJSON(lib.makeTransformer({ d: 2, blocks: [{ kind: 'resnet', W: [1, 0], A: [0, 1], b: [0] }] })) : t) },
+  { name: 'runTransformer', args: fc.tuple(fc.oneof(anyCloud({ d: 2 }), fc.array(cloudArb({ d: 2, maxN: 5 }), { maxLength: 3 })), fc.oneof(fc.constant(undefined), fc.record({ trajectory: fc.oneof(fc.boolean(), hostileScalar) }), hostileScalar)), call: (lib, [Z, o]) => lib.runTransformer(lib.makeTransformer({ d: 2, blocks: [{ kind: 'resnet', W: [1, 0], A: [0, 1], b: [0] }, { kind: 'attention', rule: 'softmax', A: [1, 0, 0, 1], step: 0.5, temperature: 0.1 }] }), Z, o) },
+  { name: 'runTransformerAsync', args: fc.tuple(fc.array(cloudArb({ d: 2, maxN: 5 }), { minLength: 1, maxLength: 3 })), call: (lib, [Z]) => lib.runTransformerAsync(lib.makeTransformer({ d: 2, blocks: [{ kind: 'attention', rule: 'hardmax', A: [1, 0, 0, 1], step: 1 }] }), Z) },
+  { name: 'readout', args: fc.tuple(anyCloud(), optionsArb(fc.record({ tolerance: fc.double({ min: 0, max: 1e-3, noNaN: true }) }), ['tolerance'])), call: (lib, [Z, o]) => lib.readout(Z, o) },
+  // ---- diffusion and densities
+  {
+    name: 'diffusionSample',
+    args: fc.tuple(anyCloud({ maxN: 6 }), optionsArb(fc.record({ T: fc.constantFrom(1, 2), tau: fc.constantFrom(0.01, 0.1), steps: small(20), samples: small(50), scheme: fc.constantFrom('euler-maruyama', 'heun'), seed: small(9) }, { requiredKeys: [] }), ['T', 'tau', 'steps', 'samples', 'scheme', 'diffusivity', 'grid', 'start', 'trajectory', ...progressFields])),
+    call: (lib, [X, o]) => lib.diffusionSample(X, o),
+  },
+  { name: 'diffusionSampleAsync', args: fc.tuple(cloudArb({ maxN: 5 }), optionsArb(fc.record({ steps: small(10), samples: small(20) }), ['steps', 'samples', 'signal'])), call: (lib, [X, o]) => lib.diffusionSampleAsync(X, o) },
+  { name: 'diffusionTimes', args: fc.tuple(num, num, int, fc.constantFrom('geometric', 'uniform', 'x', undefined)), call: (lib, a) => lib.diffusionTimes(...a) },
+  { name: 'lemniscate', args: fc.tuple(fc.oneof(small(100), hostileNumber), fc.oneof(fc.constant(undefined), fc.record({ seed: small(9), scale: num, noise: num }, { requiredKeys: [] }), hostileScalar)), call: (lib, [n, o]) => lib.lemniscate(n, o) },
+  { name: 'score', args: fc.tuple(cloudPair({ maxN: 6 }), fc.oneof(pos, num)), call: (lib, [[D, X], t]) => lib.score(D, X, t) },
+  { name: 'scoreAsync', args: fc.tuple(cloudPair({ maxN: 5 }), pos), call: (lib, [[D, X], t]) => lib.scoreAsync(D, X, t) },
+  { name: 'liYauCheck', args: fc.tuple(cloudPair({ maxN: 6 }), fc.oneof(pos, num)), call: (lib, [[D, X], t]) => lib.liYauCheck(D, X, t), oracle: (r) => (r.ok === false ? `Li–Yau violated: ${JSON.stringify(r).slice(0, 120)}` : null) },
+  { name: 'liYauCheckAsync', args: fc.tuple(cloudPair({ maxN: 5 }), pos), call: (lib, [[D, X], t]) => lib.liYauCheckAsync(D, X, t) },
+  { name: 'logDetJacobian', args: fc.tuple(controlsArg(2), anyCloud({ d: 2, maxN: 6 }), optionsArb(fc.record({ method: fc.constantFrom('exact', 'rk4', 'euler'), stepsPerLayer: small(20) }, { requiredKeys: [] }), ['method', 'stepsPerLayer', ...progressFields])), call: (lib, [c, X, o]) => lib.logDetJacobian(realize(lib, c), X, o) },
+  { name: 'logDetJacobianAsync', args: fc.tuple(controlsArg(2), cloudArb({ d: 2, maxN: 5 })), call: (lib, [c, X]) => lib.logDetJacobianAsync(realize(lib, c), X) },
+  { name: 'reverseControls', args: fc.tuple(controlsArg(2)), call: (lib, [c]) => lib.reverseControls(realize(lib, c)) },
+  { name: 'pushforwardDensity', exempt: /^logDensity/, args: fc.tuple(controlsArg(2), anyCloud({ d: 2, maxN: 6 }), fc.oneof(fc.constant('gauss'), hostileScalar)), call: (lib, [c, Y, f]) => lib.pushforwardDensity(realize(lib, c), f === 'gauss' ? (x) => Math.exp(-(x[0] ** 2 + x[1] ** 2) / 2) / (2 * Math.PI) : f, Y) },
+  { name: 'pushforwardDensityAsync', exempt: /^logDensity/, args: fc.tuple(controlsArg(2), cloudArb({ d: 2, maxN: 5 })), call: (lib, [c, Y]) => lib.pushforwardDensityAsync(realize(lib, c), (x) => Math.exp(-(x[0] ** 2 + x[1] ** 2) / 2) / (2 * Math.PI), Y) },
+  {
+    name: 'densityError',
+    exempt: /^(standardError\.)?kl$/,
+    args: fc.tuple(controlsArg(2), fc.oneof(fc.record({ grid: fc.record({ min: fc.constant([-3, -3]), max: fc.constant([3, 3]), cells: fc.oneof(small(30), hostileNumber) }) }), fc.record({ samples: anyCloud({ d: 2, maxN: 30 }) }), hostileScalar)),
+    call: (lib, [c, o]) => lib.densityError(realize(lib, c), (x) => Math.exp(-(x[0] ** 2 + x[1] ** 2) / 2) / (2 * Math.PI), (x) => Math.exp(-(x[0] ** 2 + x[1] ** 2) / 2) / (2 * Math.PI), o),
+  },
+  { name: 'densityErrorAsync', exempt: /^(standardError\.)?kl$/, args: fc.tuple(controlsArg(2)), call: (lib, [c]) => lib.densityErrorAsync(realize(lib, c), () => 1 / 36, () => 1 / 36, { grid: { min: [-3, -3], max: [3, 3], cells: 10 } }) },
+  // ---- worker threads
+  { name: 'sweep', args: fc.tuple(fc.oneof(fc.constantFrom('interpolationSwitches', 'nope'), hostileScalar), fc.oneof(fc.constant([[10, 2, 1], [10, 2, 3]]), hostileScalar), fc.oneof(fc.constant(undefined), fc.record({ threads: fc.oneof(fc.integer({ min: 1, max: 2 }), hostileNumber) }), hostileScalar)), call: (lib, [fn, a, o]) => lib.sweep(fn, a, o) },
+  { name: 'defaultThreads', args: fc.constant([]), call: (lib) => lib.defaultThreads() },
+  { name: 'liveWorkers', args: fc.constant([]), call: (lib) => lib.liveWorkers() },
 ];
 
 /** Names exported as values that are not functions to fuzz (classes, constants). */
-export const notFuzzed = new Set(['FlowsteerError', 'InvalidArgumentError', 'ShapeMismatchError', 'NonFiniteError', 'InconsistentDataError', 'CapacityError', 'NotInitializedError', 'ConvergenceError', 'AbortError', 'CLASSIFY_METHODS', 'CONTROLS_FORMAT', 'DEFAULT_STEPS_PER_LAYER']);
+export const notFuzzed = new Set(['FlowsteerError', 'InvalidArgumentError', 'ShapeMismatchError', 'NonFiniteError', 'InconsistentDataError', 'CapacityError', 'NotInitializedError', 'ConvergenceError', 'AbortError', 'CLASSIFY_METHODS', 'CONTROLS_FORMAT', 'DEFAULT_STEPS_PER_LAYER', 'WorkerError', 'TRANSFORMER_FORMAT', 'DIFFUSION_SCHEMES', 'DIFFUSION_GRIDS', 'LOGDET_METHODS', 'MAX_DENSITY_GRID_CELLS',
+  // process-wide side effects, tested in test/parallel: not fuzzed with hostile input
+  'setWorkerUrl', 'terminateWorkers']);
