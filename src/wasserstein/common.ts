@@ -44,9 +44,12 @@ export function asWeights(name: string, w: unknown, n: number): Float64Array | n
 }
 
 /** The exponent p of W_p: a finite number ≥ 1. */
+/** Largest exponent p: costs are computed in units where distances are ≤ 2, and 2^1000 ≈ 1e301. */
+export const MAX_EXPONENT = 1000;
+
 export function asExponent(name: string, p: unknown): number {
-  if (typeof p !== 'number' || !Number.isFinite(p) || p < 1) {
-    throw new InvalidArgumentError(name, p, 'a finite number ≥ 1', 'W_p is a metric for p ≥ 1; use p = 1 or p = 2');
+  if (typeof p !== 'number' || !Number.isFinite(p) || p < 1 || p > MAX_EXPONENT) {
+    throw new InvalidArgumentError(name, p, `a number in [1, ${MAX_EXPONENT}]`, 'W_p is a metric for p ≥ 1; costs |x − y|^p of larger p leave the double range (for W_∞ use the largest p allowed)');
   }
   return p;
 }

@@ -32,7 +32,7 @@ import type { PointCloud, PointsLike } from '../types.js';
 import { asOptions, checkOneOf, checkProgressOptions } from '../validate.js';
 import { asCloudPair, asExponent, asWeights } from './common.js';
 import { drive, driveAsync } from './run.js';
-import { distP, frameOf, lengthFromCost, rescale, toUserUnits } from './scaling.js';
+import { distP, frameOf, lengthFromCost, rescale, toUserUnits, pow2Below } from './scaling.js';
 import { chooseSolver, MATRIX_MAX_BYTES, SOLVERS, type Solved, type SolverName, type SolverOption } from './solvers.js';
 import { sspSolve } from './ssp.js';
 
@@ -231,18 +231,42 @@ function* exactGen(pl: Plan): Generator<number, WassersteinResult> {
     // (that entry sets its tolerance and the size of its potentials); in clamped rounds the
     // clamp is needed anyway and the optimum is O(1) by construction
     const top = clamp < Infinity ? 1 : Math.max(1, sol.cmax);
-    if (primal === 0 || (primal >= WELL_CONDITIONED * top && certified)) break;
+    if (primal === 0) {
+      // either the measures coincide (every arc of the plan has length 0: W_p = 0), or every cost
+      // of the optimal plan underflowed in these units (large p, or W ≪ diameter): the next round
+      // takes its longest arc as the unit, so that arc costs 1
+      let far = 0;
+      for (let k = 0; k < sol.rows.length; k++) if (sol.mass[k] > 0) far = Math.max(far, distP(xs, sol.rows[k], ys, sol.cols[k], 1));
+      if (far === 0) break;
+      if (rounds >= MAX_ROUNDS) throw new ConvergenceError(fn, `every cost of the optimal plan underflows (p = ${p}) over ${rounds} rescaling rounds`, 'use a smaller p');
+      t *= unitStep(far, p);
+      clamp = CLAMP_FACTOR * Math.max(n, m);
+      if (solver === 'auction' && pl.option === 'auto' && 8 * n * m <= MATRIX_MAX_BYTES) solver = 'simplex';
+      yield 0.5;
+      continue;
+    }
+    if (primal >= WELL_CONDITIONED * top && certified) break;
     if (!certified && primal >= WELL_CONDITIONED * top && ++uncertified > 3) {
       throw new ConvergenceError(fn, `no certified optimum after ${rounds} rescaling rounds (solver '${solver}', duality gap ${(Math.abs(primal - dual) / primal).toExponential(1)})`, "use solver 'simplex' or 'ssp' (where the n × m matrix fits) or a smaller p");
     }
     if (rounds >= MAX_ROUNDS) throw new ConvergenceError(fn, `the value estimate kept decreasing over ${rounds} rescaling rounds`, "report this input; pass solver 'ssp' as a cross-check");
-    t *= Math.pow(primal, 1 / p);
+    t *= unitStep(Math.pow(primal, 1 / p), p);
     clamp = CLAMP_FACTOR * Math.max(n, m);
     // the auction has no clamp: where the matrix fits, later rounds take the simplex
     if (solver === 'auction' && pl.option === 'auto' && 8 * n * m <= MATRIX_MAX_BYTES) solver = 'simplex';
     yield 0.5;
   }
   return finish(pl, sol, xs, ys, L, primal, rounds);
+}
+
+/**
+ * The factor of the next round's length unit. For p ≤ 8 a power of two (so the rescaled
+ * coordinates are exact and small distances between large coordinates keep every bit; costs grow
+ * by at most 2^p ≤ 256 over the ideal unit); for larger p the exact factor (a power of two could
+ * raise costs by 2^p, past the clamp that keeps the optimum O(1)).
+ */
+function unitStep(x: number, p: number): number {
+  return p <= 8 ? pow2Below(x) : x;
 }
 
 function finish(pl: Plan, sol: Solved, xs: PointCloud, ys: PointCloud, L: number, primal: number, rounds: number): WassersteinResult {

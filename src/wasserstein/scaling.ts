@@ -11,14 +11,21 @@ import type { PointCloud } from '../types.js';
 export interface Frame {
   /** Centre of the joint bounding box (d). */
   readonly center: Float64Array;
-  /** Half-diagonal of the joint bounding box: every distance is ≤ 2H. 0 when all points coincide. */
+  /** A power of two ≥ the half-diagonal of the joint bounding box: every distance is ≤ 2H. 0 when all points coincide. */
   readonly H: number;
+  /** Largest |coordinate|. */
+  readonly maxAbs: number;
+}
+
+/** The largest power of two ≤ x > 0 (division by it is exact, so rescaled differences keep every bit). */
+export function pow2Below(x: number): number {
+  return Math.pow(2, Math.floor(Math.log2(x)));
 }
 
 /** Centre and half-diagonal of the joint bounding box, computed without overflow. */
 export function frameOf(clouds: readonly PointCloud[], d: number): Frame {
   const center = new Float64Array(d), half = new Float64Array(d);
-  let hmax = 0;
+  let hmax = 0, maxAbs = 0;
   for (let k = 0; k < d; k++) {
     let lo = Infinity, hi = -Infinity;
     for (const c of clouds) {
@@ -26,22 +33,30 @@ export function frameOf(clouds: readonly PointCloud[], d: number): Frame {
         const t = c.data[i * d + k];
         if (t < lo) lo = t;
         if (t > hi) hi = t;
+        if (Math.abs(t) > maxAbs) maxAbs = Math.abs(t);
       }
     }
     center[k] = hi / 2 + lo / 2;
     half[k] = hi / 2 - lo / 2;
     if (half[k] > hmax) hmax = half[k];
   }
-  if (hmax === 0) return { center, H: 0 };
+  if (hmax === 0) return { center, H: 0, maxAbs };
   let s = 0;
   for (let k = 0; k < d; k++) s += (half[k] / hmax) ** 2;
-  return { center, H: hmax * Math.sqrt(s) };
+  const diag = hmax * Math.sqrt(s);
+  const H = Math.pow(2, Math.ceil(Math.log2(diag)));
+  return { center, H: Number.isFinite(H) && H >= diag ? H : diag, maxAbs };
 }
 
-/** (x − c)/L, row-major, as a new cloud. */
+/**
+ * x/L, row-major, as a new cloud; (x − c)/L only when x/L would come near the double range.
+ * With L a power of two x/L is exact, so rescaled differences x_i/L − y_j/L carry every bit of
+ * x_i − y_j (centring would lose ulp(|x|)/|x − y| of them: points 1e-7 apart at 1e3).
+ */
 export function rescale(x: PointCloud, f: Frame, L: number): PointCloud {
   const d = x.d, data = new Float64Array(x.n * d);
-  for (let i = 0; i < x.n; i++) for (let k = 0; k < d; k++) data[i * d + k] = (x.data[i * d + k] - f.center[k]) / L;
+  const centre = f.maxAbs / L > 2 ** 900;
+  for (let i = 0; i < x.n; i++) for (let k = 0; k < d; k++) data[i * d + k] = centre ? (x.data[i * d + k] - f.center[k]) / L : x.data[i * d + k] / L;
   return { n: x.n, d, data };
 }
 
