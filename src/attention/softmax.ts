@@ -12,15 +12,17 @@
  * n×n score matrix (8n² bytes of scratch, used while n ≤ 4096); larger n score two rows at a
  * time from both sides. Both give the same tokens bit for bit, and so does the TS twin.
  */
-import { FlowsteerError, InvalidArgumentError } from '../errors.js';
-import { softmaxCut, softmaxStepJS } from '../kernels/softmax.js';
-import { wasmRuntime, type WasmRuntime } from '../runtime/loader.js';
+import { NonFiniteError } from '../errors.js';
+import { use } from '../backend/index.js';
+import { softmaxSteps as softmaxStepsPair } from '../backend/softmax.js';
+import { softmaxCut } from '../kernels/softmax.js';
 import type { PointCloud, PointsLike } from '../types.js';
-import { asCloud, checkCount, checkOneOf, checkPositive } from '../validate.js';
-import { withArena } from '../flow/flow.js';
+import { asCloud, asOptions, checkCount, checkOneOf, checkPositive, checkProgressOptions } from '../validate.js';
 import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import { asSPD, type MatrixLike } from './matrix.js';
 import { clusterTokens, type AttentionCluster } from './hardmax.js';
+import { planTrajectory, scaleExponent, scalePow2, type Trajectory, type TrajectoryOptions, type TrajectoryRecorder } from './trajectory.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export interface SoftmaxOptions extends ProgressOptions {
   /** d×d symmetric positive definite; default the identity. */
@@ -31,9 +33,9 @@ export interface SoftmaxOptions extends ProgressOptions {
   temperature?: number;
   /** Number of steps (default 100). */
   steps?: number;
-  /** Keep the tokens after every step (default true). */
-  record?: boolean;
-  /** Relative distance below which final tokens share a cluster (default 1e-6). */
+  /** Record the tokens: `true` for every step, or `{ every, buffer }` (default false); times[f] = f·every. */
+  trajectory?: boolean | TrajectoryOptions;
+  /** Relative distance (to max|z|) below which final tokens share a cluster (default 1e-6). */
   clusterTolerance?: number;
   /**
    * How the WASM kernel gets the scores (default 'auto': 'symmetric' while n ≤ 4096, else 'rows').
@@ -50,102 +52,111 @@ export const SOFTMAX_SYMMETRIC_MAX_N = 4096;
 
 export interface SoftmaxResult {
   tokens: PointCloud;
-  /** trajectory[k] = tokens after k steps (k = 0..steps); empty when record = false. */
-  trajectory: PointCloud[];
+  /** The recorded configurations (options.trajectory); absent when none was asked for. */
+  trajectory?: Trajectory;
   clusters: AttentionCluster[];
   A: Float64Array;
   alpha: number;
   temperature: number;
 }
 
-interface SoftmaxKernels {
-  softmaxStep(z: number, n: number, d: number, A: number, c: number, invT: number, cut: number, mode: number, scratch: number): void;
-  softmaxScratchBytes(n: number, d: number, mode: number): number;
-}
-
 /** Runs eq. 4.2 for `steps` steps from Z (n tokens in R^d). */
-export function softmaxDynamics(Z: PointsLike, options: SoftmaxOptions = {}): SoftmaxResult {
-  return runSync(softmaxSteps(planSoftmax(Z, options, 'softmaxDynamics')), options, 'softmaxDynamics');
+export function softmaxDynamics(Z: PointsLike, options?: SoftmaxOptions): SoftmaxResult {
+  const plan = planSoftmax(Z, options, 'softmaxDynamics');
+  return runSync(softmaxRun(plan), plan.progress, 'softmaxDynamics');
 }
 
 /** Like softmaxDynamics, but yields to the event loop between groups of steps (progress, AbortSignal.timeout, UI). */
-export function softmaxDynamicsAsync(Z: PointsLike, options: SoftmaxOptions = {}): Promise<SoftmaxResult> {
-  return runAsync(softmaxSteps(planSoftmax(Z, options, 'softmaxDynamicsAsync')), options, 'softmaxDynamicsAsync');
+export function softmaxDynamicsAsync(Z: PointsLike, options?: SoftmaxOptions): Promise<SoftmaxResult> {
+  try {
+    const plan = planSoftmax(Z, options, 'softmaxDynamicsAsync');
+    return runAsync(softmaxRun(plan), plan.progress, 'softmaxDynamicsAsync');
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 interface SoftmaxPlan {
+  fn: string;
+  progress: ProgressOptions;
   cloud: PointCloud;
+  /** Tokens scaled by 2^−e, A by 2^−k (./trajectory.ts). */
+  z: Float64Array;
+  e: number;
   A: Float64Array;
+  As: Float64Array;
   alpha: number;
   T: number;
   steps: number;
-  record: boolean;
+  traj: TrajectoryRecorder | null;
   clusterTol: number;
   mode: number;
   c: number;
-  invT: number;
+  /** 1/T · 2^(2e+k): the scores of the scaled tokens times kappa are the scores / T. */
+  kappa: number;
   cut: number;
-  rt: WasmRuntime | null;
 }
 
-function planSoftmax(Z: PointsLike, options: SoftmaxOptions, fn: string): SoftmaxPlan {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object');
+function planSoftmax(Z: PointsLike, optionsIn: SoftmaxOptions | undefined, fn: string): SoftmaxPlan {
+  const options = asOptions(optionsIn);
+  checkProgressOptions(options);
   const cloud = asCloud(Z, 'Z', { minPoints: 1 });
   const n = cloud.n, d = cloud.d;
   const A = asSPD(options.A, d);
   const alpha = checkPositive('options.alpha', options.alpha ?? 0.5);
   const T = checkPositive('options.temperature', options.temperature ?? 0.1, 'the temperature divides the scores; use hardmaxDynamics for T = 0');
   const steps = checkCount('options.steps', options.steps ?? 100, 0, 1 << 24);
-  const record = options.record ?? true;
+  if ('record' in options) throw new InvalidArgumentError('options.record', (options as { record?: unknown }).record, 'absent', 'use options.trajectory (true or { every, buffer }) instead');
   const clusterTol = checkPositive('options.clusterTolerance', options.clusterTolerance ?? 1e-6);
   const algo = checkOneOf('options.algorithm', options.algorithm ?? 'auto', SOFTMAX_ALGORITHMS);
   const mode = algo === 'symmetric' || (algo === 'auto' && n <= SOFTMAX_SYMMETRIC_MAX_N) ? 1 : 0;
   if (mode === 1 && 8 * n * n > 2 ** 31 - 2 ** 20) {
     throw new InvalidArgumentError('options.algorithm', algo, `'rows' or 'auto' for n = ${n} (the n×n score matrix would need ${(8 * n * n / 2 ** 30).toFixed(1)} GiB)`);
   }
-  const c = alpha / (1 + alpha), invT = 1 / T, cut = softmaxCut(n);
-  if (!Number.isFinite(invT)) throw new InvalidArgumentError('options.temperature', T, 'a temperature whose inverse is finite');
-  return { cloud, A, alpha, T, steps, record, clusterTol, mode, c, invT, cut, rt: wasmRuntime(fn) };
+  const traj = planTrajectory(options.trajectory, steps, n, d, (k) => k);
+  // Scale: S(z, A)/T = S(z/2^e, A/2^k) · 2^(2e+k)/T exactly (powers of two), and the scaled
+  // scores are O(d²), so no score overflows. kappa is capped where e^{−kappa·Δ} is 0 for every
+  // difference Δ above the scores' rounding anyway (then the step is the hardmax step).
+  const e = scaleExponent(cloud.data), kA = scaleExponent(A);
+  const z = scalePow2(Float64Array.from(cloud.data), -e);
+  const As = scalePow2(Float64Array.from(A), -kA);
+  let kappa = scalePow2(Float64Array.of(1 / T), 2 * e + kA)[0];
+  const cap = 1e300 / (64 * d * d);
+  if (!(kappa <= cap)) kappa = cap;
+  use(softmaxStepsPair, fn); // NotInitializedError before any work
+  return { fn, progress: { onProgress: options.onProgress, signal: options.signal }, cloud, z, e, A, As, alpha, T, steps, traj, clusterTol, mode, c: alpha / (1 + alpha), kappa, cut: softmaxCut(n) };
 }
 
 /**
- * Groups of steps of ~10^7 multiply–adds (at least one step) per unit of work; each group runs
- * in its own arena scope, so no WASM memory is held across a yield.
+ * Groups of steps of ~10^7 multiply–adds (at least one step) per unit of work; each group is
+ * one call of the pair (no WASM memory is held across a yield).
  */
-function* softmaxSteps(plan: SoftmaxPlan): Generator<number, SoftmaxResult> {
-  const { cloud, A, steps, record, mode, c, invT, cut, rt } = plan;
+function* softmaxRun(plan: SoftmaxPlan): Generator<number, SoftmaxResult> {
+  const { cloud, As, steps, traj, mode, c, kappa, cut, e, fn } = plan;
   const n = cloud.n, d = cloud.d;
-  const z = Float64Array.from(cloud.data);
-  const trajectory: PointCloud[] = record ? [{ n, d, data: z.slice() }] : [];
+  const z = plan.z;
+  const record = (slot: Float64Array, src: Float64Array): void => {
+    slot.set(src.subarray(0, n * d));
+    scalePow2(slot, e);
+  };
+  if (traj) record(traj.slot(0), z);
+  const run = use(softmaxStepsPair, fn);
   const per = Math.max(1, Math.floor(1e7 / Math.max(1, n * n * (d + 2))));
   for (let done = 0; done < steps; ) {
     const m = Math.min(per, steps - done);
-    if (!rt) {
-      for (let s = 0; s < m; s++) {
-        softmaxStepJS(z, n, d, A, c, invT, cut);
-        if (record) trajectory.push({ n, d, data: z.slice() });
-      }
-    } else {
-      const k = rt.exports as unknown as SoftmaxKernels;
-      withArena(rt, () => {
-        const a = rt.arena;
-        const pz = a.pushF64(z, 'Z'), pA = a.pushF64(A, 'A');
-        const ps = a.alloc(k.softmaxScratchBytes(n, d, mode), mode ? 'scratch (n×n scores; pass algorithm: \'rows\' to use O(nd) memory)' : 'scratch');
-        for (let s = 0; s < m; s++) {
-          k.softmaxStep(pz, n, d, pA, c, invT, cut, mode, ps);
-          if (record) trajectory.push({ n, d, data: a.f64.slice(pz >>> 3, (pz >>> 3) + n * d) });
-        }
-        z.set(a.f64.subarray(pz >>> 3, (pz >>> 3) + n * d));
-      });
-    }
+    const base = done;
+    run(z, n, d, As, c, kappa, cut, mode, m, traj ? (k, zz) => { if (traj.wants(base + k)) record(traj.slot(base + k), zz); } : undefined);
     for (let j = 0; j < z.length; j++) {
-      if (!Number.isFinite(z[j])) {
-        throw new FlowsteerError('NON_FINITE', `softmaxDynamics: token ${Math.floor(j / d)} became ${z[j]}; the scores overflowed — scale the tokens or A down, or raise the temperature`, { parameter: 'options.temperature', value: plan.T });
-      }
+      if (!Number.isFinite(z[j])) throw new NonFiniteError('tokens', j, z[j], `token ${Math.floor(j / d)} after step ${done + m}`);
     }
     done += m;
     yield done / steps;
   }
-  const T = plan.T, alpha = plan.alpha, clusterTol = plan.clusterTol;
-  return { tokens: { n, d, data: z }, trajectory, clusters: clusterTokens(z, n, d, clusterTol), A, alpha, temperature: T };
+  const out = scalePow2(Float64Array.from(z), e);
+  for (let j = 0; j < out.length; j++) {
+    if (!Number.isFinite(out[j])) throw new NonFiniteError('tokens', j, out[j], `token ${Math.floor(j / d)} after the run (the tokens' magnitude is at the top of the double range; scale them down)`);
+  }
+  const result: SoftmaxResult = { tokens: { n, d, data: out }, clusters: clusterTokens(out, n, d, plan.clusterTol), A: plan.A, alpha: plan.alpha, temperature: plan.T };
+  if (traj) result.trajectory = traj.result(n, d);
+  return result;
 }

@@ -14,14 +14,14 @@
  * [−2c, 0]; an evaluation with c > 300 (β·‖Q‖‖K‖ > 300) uses the per-row shift instead.
  * The two paths agree to rounding (≈1e-15 relative), not bit for bit.
  */
-import { FlowsteerError, InvalidArgumentError } from '../errors.js';
-import { sphereRk4JS } from '../kernels/sphere.js';
-import { wasmRuntime, type WasmRuntime } from '../runtime/loader.js';
+import { InvalidArgumentError } from '../errors.js';
+import { use } from '../backend/index.js';
+import { sphereRk4 } from '../backend/sphere.js';
 import type { PointCloud, PointsLike } from '../types.js';
-import { asCloud, checkCount, checkNumber, checkOneOf, checkPositive } from '../validate.js';
-import { withArena } from '../flow/flow.js';
+import { asCloud, asOptions, checkCount, checkNumber, checkOneOf, checkPositive, checkProgressOptions } from '../validate.js';
 import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import { asSquare, type MatrixLike } from './matrix.js';
+import { planTrajectory, type Trajectory, type TrajectoryOptions, type TrajectoryRecorder } from './trajectory.js';
 
 export interface SphereOptions extends ProgressOptions {
   /** Inverse temperature β ≥ 0 (default 1). */
@@ -36,8 +36,8 @@ export interface SphereOptions extends ProgressOptions {
   Q?: MatrixLike;
   K?: MatrixLike;
   V?: MatrixLike;
-  /** Record every `every`-th step (default: no trajectory). */
-  every?: number;
+  /** Record the particles: `true` for every step, or `{ every, buffer }` (default false); times[f] = f·every·dt. */
+  trajectory?: boolean | TrajectoryOptions;
   /**
    * 'auto' (default): 'symmetric' when QᵀK is symmetric, else 'rows'. 'symmetric' computes each
    * pair once with a common shift (requires QᵀK symmetric); 'rows' shifts every row by its maximum.
@@ -65,28 +65,29 @@ export function scoresSymmetric(Q: Float64Array, K: Float64Array, d: number): bo
 export interface SphereResult {
   /** Final particles (unit vectors). */
   tokens: PointCloud;
-  /** Recorded frames (frame f after f·every steps; frame 0 the normalised input). */
-  trajectory: PointCloud[];
-  /** Time of each frame. */
-  times: number[];
-}
-
-interface SphereKernels {
-  sphereRk4(x: number, n: number, d: number, Q: number, K: number, V: number, beta: number, sa: number, h: number, steps: number, sym: number, scratch: number): void;
-  sphereScratchBytes(n: number, d: number): number;
+  /** Recorded frames (frame f after f·every steps, frame 0 the normalised input); absent unless options.trajectory. */
+  trajectory?: Trajectory;
 }
 
 /** Integrates the particle system from X (n particles in R^d, normalised onto the sphere first). */
-export function sphereDynamics(X: PointsLike, options: SphereOptions = {}): SphereResult {
-  return runSync(sphereSteps(planSphere(X, options, 'sphereDynamics')), options, 'sphereDynamics');
+export function sphereDynamics(X: PointsLike, options?: SphereOptions): SphereResult {
+  const plan = planSphere(X, options, 'sphereDynamics');
+  return runSync(sphereSteps(plan), plan.progress, 'sphereDynamics');
 }
 
 /** Like sphereDynamics, but yields to the event loop between groups of steps (progress, AbortSignal.timeout, UI). */
-export function sphereDynamicsAsync(X: PointsLike, options: SphereOptions = {}): Promise<SphereResult> {
-  return runAsync(sphereSteps(planSphere(X, options, 'sphereDynamicsAsync')), options, 'sphereDynamicsAsync');
+export function sphereDynamicsAsync(X: PointsLike, options?: SphereOptions): Promise<SphereResult> {
+  try {
+    const plan = planSphere(X, options, 'sphereDynamicsAsync');
+    return runAsync(sphereSteps(plan), plan.progress, 'sphereDynamicsAsync');
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 interface SpherePlan {
+  fn: string;
+  progress: ProgressOptions;
   n: number;
   d: number;
   x: Float64Array;
@@ -97,13 +98,13 @@ interface SpherePlan {
   Q: Float64Array;
   K: Float64Array;
   V: Float64Array;
-  every: number;
+  traj: TrajectoryRecorder | null;
   symmetric: boolean;
-  rt: WasmRuntime | null;
 }
 
-function planSphere(X: PointsLike, options: SphereOptions, fn: string): SpherePlan {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object');
+function planSphere(X: PointsLike, optionsIn: SphereOptions | undefined, fn: string): SpherePlan {
+  const options = asOptions(optionsIn);
+  checkProgressOptions(options);
   const cloud = asCloud(X, 'X', { minPoints: 1 });
   const n = cloud.n, d = cloud.d;
   if (d < 2) throw new InvalidArgumentError('X.d', d, 'at least 2 (particles on S^{d−1})');
@@ -113,7 +114,8 @@ function planSphere(X: PointsLike, options: SphereOptions, fn: string): SpherePl
   const dt = checkPositive('options.dt', options.dt ?? 0.01);
   const mode = checkOneOf('options.normalization', options.normalization ?? 'SA', ['SA', 'USA'] as const);
   const Q = asSquare(options.Q, d, 'options.Q'), K = asSquare(options.K, d, 'options.K'), V = asSquare(options.V, d, 'options.V');
-  const every = options.every === undefined ? 0 : checkCount('options.every', options.every, 1);
+  if ('every' in options) throw new InvalidArgumentError('options.every', (options as { every?: unknown }).every, 'absent', 'use options.trajectory: { every } instead');
+  const traj = planTrajectory(options.trajectory, steps, n, d, (k) => k * dt);
   const algo = checkOneOf('options.algorithm', options.algorithm ?? 'auto', SPHERE_ALGORITHMS);
   const symmetric = algo !== 'rows' && scoresSymmetric(Q, K, d);
   if (algo === 'symmetric' && !symmetric) {
@@ -127,7 +129,8 @@ function planSphere(X: PointsLike, options: SphereOptions, fn: string): SpherePl
     const r = Math.sqrt(r2);
     for (let k = 0; k < d; k++) x[i * d + k] /= r;
   }
-  return { n, d, x, beta, steps, dt, mode, Q, K, V, every, symmetric, rt: wasmRuntime(fn) };
+  use(sphereRk4, fn); // NotInitializedError before any work
+  return { fn, progress: { onProgress: options.onProgress, signal: options.signal }, n, d, x, beta, steps, dt, mode, Q, K, V, traj, symmetric };
 }
 
 /**
@@ -135,42 +138,28 @@ function planSphere(X: PointsLike, options: SphereOptions, fn: string): SpherePl
  * frame); each unit runs in its own arena scope, so no WASM memory is held across a yield.
  */
 function* sphereSteps(plan: SpherePlan): Generator<number, SphereResult> {
-  const { n, d, x, beta, steps, dt, mode, Q, K, V, every, symmetric, rt } = plan;
-  const trajectory: PointCloud[] = [];
-  const times: number[] = [];
-  if (every) {
-    trajectory.push({ n, d, data: x.slice() });
-    times.push(0);
-  }
+  const { n, d, x, beta, steps, dt, mode, Q, K, V, traj, symmetric, fn } = plan;
+  if (traj) traj.slot(0).set(x);
+  const every = traj ? traj.every : 0;
   const sa = mode === 'SA';
+  const run = use(sphereRk4, fn);
   const per = Math.max(1, Math.floor(1e7 / Math.max(1, 4 * n * n * (d + 1))));
   for (let done = 0; done < steps; ) {
     let m = Math.min(per, steps - done);
     if (every) m = Math.min(m, every - (done % every));
-    if (!rt) sphereRk4JS(x, n, d, Q, K, V, beta, sa, dt, m, symmetric);
-    else {
-      const k = rt.exports as unknown as SphereKernels;
-      withArena(rt, () => {
-        const a = rt.arena;
-        const px = a.pushF64(x, 'X'), pq = a.pushF64(Q), pk = a.pushF64(K), pv = a.pushF64(V);
-        const ps = a.alloc(k.sphereScratchBytes(n, d), 'scratch');
-        k.sphereRk4(px, n, d, pq, pk, pv, beta, sa ? 1 : 0, dt, m, symmetric ? 1 : 0, ps);
-        x.set(a.f64.subarray(px >>> 3, (px >>> 3) + n * d));
-      });
-    }
+    run(x, n, d, Q, K, V, beta, sa, dt, m, symmetric);
     done += m;
     for (let j = 0; j < x.length; j++) {
       if (!Number.isFinite(x[j])) {
-        throw new FlowsteerError('NON_FINITE', `sphereDynamics: particle ${Math.floor(j / d)} became ${x[j]}; the ${mode} field overflowed or the step is too large — lower dt (USA needs dt ≲ 0.01·e^{−β}) or β`, { parameter: 'options.dt', value: dt });
+        throw new InvalidArgumentError('options.dt', dt, `small enough that the particles stay finite (particle ${Math.floor(j / d)} became ${x[j]} after ${done} steps: the ${mode} field overflowed or the step is too large)`, 'lower dt (USA needs dt ≲ 0.01·e^{−β}) or β');
       }
     }
-    if (every && done % every === 0) {
-      trajectory.push({ n, d, data: x.slice() });
-      times.push(done * dt);
-    }
+    if (traj?.wants(done)) traj.slot(done).set(x);
     yield done / steps;
   }
-  return { tokens: { n, d, data: x }, trajectory, times };
+  const result: SphereResult = { tokens: { n, d, data: x } };
+  if (traj) result.trajectory = traj.result(n, d);
+  return result;
 }
 
 /**

@@ -24,8 +24,8 @@ describe('softmaxDynamics', () => {
       const Z = randomCloud(rng, n, d);
       const T = [0.05, 0.3, 2][t % 3];
       const A = t % 2 ? randomSPD(rng, d) : undefined;
-      const sym = softmaxDynamics(Z, { A, temperature: T, steps: 6, alpha: 1, record: false, algorithm: 'symmetric' });
-      const rows = softmaxDynamics(Z, { A, temperature: T, steps: 6, alpha: 1, record: false, algorithm: 'rows' });
+      const sym = softmaxDynamics(Z, { A, temperature: T, steps: 6, alpha: 1, algorithm: 'symmetric' });
+      const rows = softmaxDynamics(Z, { A, temperature: T, steps: 6, alpha: 1, algorithm: 'rows' });
       const z = Float64Array.from(Z.data);
       for (let s = 0; s < 6; s++) softmaxStepJS(z, n, d, sym.A, 0.5, 1 / T, softmaxCut(n));
       expect(Array.from(sym.tokens.data)).toEqual(Array.from(z));
@@ -62,7 +62,7 @@ describe('softmaxDynamics', () => {
   it('agrees with a plain exact softmax (no dropped terms) to rounding', () => {
     const rng = createRng(4);
     const Z = randomCloud(rng, 40, 3, 3);
-    const r = softmaxDynamics(Z, { temperature: 0.05, steps: 3, record: false });
+    const r = softmaxDynamics(Z, { temperature: 0.05, steps: 3 });
     const z = Float64Array.from(Z.data);
     const n = 40, d = 3;
     for (let s = 0; s < 3; s++) {

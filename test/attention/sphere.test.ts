@@ -119,9 +119,13 @@ describe('sphereDynamics', () => {
   });
 
   it('records frames and rejects bad input', () => {
-    const r = sphereDynamics([[1, 0, 0], [0, 1, 0]], { steps: 10, every: 5 });
-    expect(r.trajectory.length).toBe(3);
-    expect(r.times).toEqual([0, 0.05, 0.1]);
+    const r = sphereDynamics([[1, 0, 0], [0, 1, 0]], { steps: 10, trajectory: { every: 5 } });
+    expect(r.trajectory!.frames).toBe(3);
+    expect(Array.from(r.trajectory!.times)).toEqual([0, 0.05, 0.1]);
+    expect(Array.from(r.trajectory!.data.subarray(12))).toEqual(Array.from(r.tokens.data));
+    expect(Array.from(r.trajectory!.data.subarray(0, 6))).toEqual([1, 0, 0, 0, 1, 0]);
+    expect(sphereDynamics([[1, 0, 0], [0, 1, 0]], { steps: 10 }).trajectory).toBeUndefined();
+    expect(() => sphereDynamics([[1, 0]], { every: 5 } as never)).toThrow(/trajectory/);
     expect(() => sphereDynamics([[0, 0, 0]])).toThrow(InvalidArgumentError);
     expect(() => sphereDynamics([[1, 0]], { normalization: 'X' as 'SA' })).toThrow(/normalization/);
     expect(() => sphereDynamics([[1, 0]], { dt: -1 })).toThrow(/options.dt/);
