@@ -129,9 +129,12 @@ export function hardmaxDynamicsAsync(Z: PointsLike, options?: HardmaxOptions): P
 }
 
 /**
- * Score evaluations per kernel call in a long step (≈ 10–30 ms): a step on more atoms is split
- * into row blocks, and the AbortSignal and onProgress are served between them.
+ * Steps of at most HARDMAX_STEP_WORK multiply–adds (m²d/2, ≈ 30–60 ms) run in one kernel call
+ * (the symmetric pass); longer steps are split into row blocks of about HARDMAX_BLOCK_WORK
+ * score evaluations (brute-force or hull rows), and the AbortSignal and onProgress are served
+ * between them.
  */
+export const HARDMAX_STEP_WORK = 2 ** 25;
 export const HARDMAX_BLOCK_WORK = 2 ** 21;
 
 interface HardmaxPlan {
@@ -242,7 +245,7 @@ function* hardmaxSteps(plan: HardmaxPlan): Generator<number, HardmaxResult> {
     const st = hardmaxRowState(m, d);
     let mode = chooser.mode(s, m);
     // rows per kernel call: all of them, unless one call would run long
-    const per = m * m * d <= HARDMAX_BLOCK_WORK * 2 ? m : Math.max(1, Math.floor(HARDMAX_BLOCK_WORK / (m * Math.max(1, d / 2))));
+    const per = (m * m * d) / 2 <= HARDMAX_STEP_WORK ? m : Math.max(1, Math.floor(HARDMAX_BLOCK_WORK / (m * Math.max(1, d / 2))));
     if (per < m && mode === 1) mode = 0; // the symmetric pass needs every row at once
     let work = 0;
     for (let r0 = 0; r0 < m; r0 += per) {
