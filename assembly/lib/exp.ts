@@ -130,6 +130,12 @@ export function expF64x2(x0: v128): v128 {
   const th = v128.shuffle<f64>(e0, e1, 0, 2);
   const tl = v128.shuffle<f64>(e0, e1, 1, 3);
   const y = f64x2.add(th, f64x2.add(tl, f64x2.mul(th, p)));
+  // Fast path, both lanes in [−708, 709] (e^x normal): y · 2^m by adding m to the exponent
+  // bits. The low bits of t hold k, so (t & ~63) << 46 = (k − j) << 46 = m << 52 (mod 2^64,
+  // which also handles m < 0). Exact, hence equal to the two-factor product below.
+  if (i64x2.all_true(v128.and(f64x2.ge(x0, f64x2.splat(-708.0)), f64x2.le(x0, f64x2.splat(709.0))))) {
+    return i64x2.add(y, i64x2.shl(v128.andnot(t, i64x2.splat(63)), 46));
+  }
   // 2^m1, 2^m2 with m = (k − j)/64 = ⌊k/64⌋, m1 = ⌊m/2⌋, m2 = m − m1, from exponent bits: the
   // low mantissa bits of S + m1 (exact) hold m1; S has 12 zero low bits, so ((S + m1) + 1023)
   // << 52 is (m1 + 1023) << 52. (No i64x2.shr_s: it has no SSE instruction and V8 emulates it.)
