@@ -40,6 +40,8 @@ export { checkEquilibrium, type EquilibriumReport } from './attention/equilibriu
 export type { MatrixLike } from './attention/matrix.js';
 // attention (issue 13/15): one Trajectory for the attention dynamics, frames as PointClouds
 export { trajectoryFrame, MAX_TRAJECTORY_VALUES } from './attention/trajectory.js';
+export { attentionWeights } from './attention/softmax.js';
+export type { AttentionMask, AttentionWeights, AttentionVariantOptions, SinkhornAttentionOptions, SinkhornAttentionReport } from './attention/variants.js';
 export {
   classify,
   classifySwitchBounds,

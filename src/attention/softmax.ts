@@ -16,6 +16,7 @@ import { NonFiniteError } from '../errors.js';
 import { use } from '../backend/index.js';
 import { softmaxSteps as softmaxStepsPair } from '../backend/softmax.js';
 import { softmaxCut } from '../kernels/softmax.js';
+import { computeWJS, scoreJS } from '../kernels/hardmax.js';
 import type { PointCloud, PointsLike } from '../types.js';
 import { asCloud, asOptions, checkCount, checkOneOf, checkPositive, checkProgressOptions } from '../validate.js';
 import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
@@ -23,10 +24,16 @@ import { asSPD, type MatrixLike } from './matrix.js';
 import { clusterTokens, type AttentionCluster } from './hardmax.js';
 import { planTrajectory, scaleExponent, scalePow2, type Trajectory, type TrajectoryOptions, type TrajectoryRecorder } from './trajectory.js';
 import { InvalidArgumentError } from '../errors.js';
+import { headWeights, isVariant, newSinkhornReport, planVariant, variantSoftmaxStep, type AttentionVariantOptions, type SinkhornAttentionReport, type VariantPlan } from './variants.js';
 
-export interface SoftmaxOptions extends ProgressOptions {
+export interface SoftmaxOptions extends ProgressOptions, AttentionVariantOptions {
   /** d×d symmetric positive definite; default the identity. */
   A?: MatrixLike;
+  /**
+   * Multi-head attention: one entry per head, each with its own A (default the identity); the
+   * heads' outputs are averaged (docs/algorithms/attention.md, "Variants"). Not with options.A.
+   */
+  heads?: readonly { A?: MatrixLike }[];
   /** Step weight α > 0 (default 0.5). */
   alpha?: number;
   /** Temperature T > 0 (default 0.1, as the anchors' softmax-numpy). */
@@ -55,9 +62,12 @@ export interface SoftmaxResult {
   /** The recorded configurations (options.trajectory); absent when none was asked for. */
   trajectory?: Trajectory;
   clusters: AttentionCluster[];
+  /** The matrix of the (first) head, symmetrised. */
   A: Float64Array;
   alpha: number;
   temperature: number;
+  /** Sinkhorn attention only (weights: 'sinkhorn'): how the scaling went, worst over steps and heads. */
+  sinkhorn?: SinkhornAttentionReport;
 }
 
 /** Runs eq. 4.2 for `steps` steps from Z (n tokens in R^d). */
@@ -95,6 +105,9 @@ interface SoftmaxPlan {
   /** 1/T · 2^(2e+k): the scores of the scaled tokens times kappa are the scores / T. */
   kappa: number;
   cut: number;
+  /** Variants (mask, weights, heads): null for the kernel's single-head softmax. */
+  variant: VariantPlan | null;
+  heads: { A: Float64Array; kappa: number }[];
 }
 
 function planSoftmax(Z: PointsLike, optionsIn: SoftmaxOptions | undefined, fn: string): SoftmaxPlan {
@@ -102,7 +115,12 @@ function planSoftmax(Z: PointsLike, optionsIn: SoftmaxOptions | undefined, fn: s
   checkProgressOptions(options);
   const cloud = asCloud(Z, 'Z', { minPoints: 1 });
   const n = cloud.n, d = cloud.d;
-  const A = asSPD(options.A, d);
+  if (options.heads !== undefined && options.A !== undefined) throw new InvalidArgumentError('options.A', options.A, 'absent when options.heads is given', 'put A into the heads');
+  if (options.heads !== undefined && (!Array.isArray(options.heads) || options.heads.length === 0 || options.heads.length > 1024)) {
+    throw new InvalidArgumentError('options.heads', options.heads, 'an array of 1 to 1024 heads { A }');
+  }
+  const headAs = options.heads ? options.heads.map((h, q) => asSPD(asOptions(h, `options.heads[${q}]`).A, d, `options.heads[${q}].A`)) : [asSPD(options.A, d)];
+  const A = headAs[0];
   const alpha = checkPositive('options.alpha', options.alpha ?? 0.5);
   const T = checkPositive('options.temperature', options.temperature ?? 0.1, 'the temperature divides the scores; use hardmaxDynamics for T = 0');
   const steps = checkCount('options.steps', options.steps ?? 100, 0, 1 << 24);
@@ -117,14 +135,21 @@ function planSoftmax(Z: PointsLike, optionsIn: SoftmaxOptions | undefined, fn: s
   // Scale: S(z, A)/T = S(z/2^e, A/2^k) · 2^(2e+k)/T exactly (powers of two), and the scaled
   // scores are O(d²), so no score overflows. kappa is capped where e^{−kappa·Δ} is 0 for every
   // difference Δ above the scores' rounding anyway (then the step is the hardmax step).
-  const e = scaleExponent(cloud.data), kA = scaleExponent(A);
+  const e = scaleExponent(cloud.data);
   const z = scalePow2(Float64Array.from(cloud.data), -e);
-  const As = scalePow2(Float64Array.from(A), -kA);
-  let kappa = scalePow2(Float64Array.of(1 / T), 2 * e + kA)[0];
   const cap = 1e300 / (64 * d * d);
-  if (!(kappa <= cap)) kappa = cap;
+  const heads = headAs.map((M) => {
+    const kA = scaleExponent(M);
+    let kappa = scalePow2(Float64Array.of(1 / T), 2 * e + kA)[0];
+    if (!(kappa <= cap)) kappa = cap;
+    return { A: scalePow2(Float64Array.from(M), -kA), kappa };
+  });
+  const variant = isVariant(options) ? planVariant(options, n) : null;
   use(softmaxStepsPair, fn); // NotInitializedError before any work
-  return { fn, progress: { onProgress: options.onProgress, signal: options.signal }, cloud, z, e, A, As, alpha, T, steps, traj, clusterTol, mode, c: alpha / (1 + alpha), kappa, cut: softmaxCut(n) };
+  return {
+    fn, progress: { onProgress: options.onProgress, signal: options.signal }, cloud, z, e, A, As: heads[0].A, alpha, T, steps, traj, clusterTol, mode,
+    c: alpha / (1 + alpha), kappa: heads[0].kappa, cut: softmaxCut(n), variant, heads,
+  };
 }
 
 /**
@@ -142,7 +167,18 @@ function* softmaxRun(plan: SoftmaxPlan): Generator<number, SoftmaxResult> {
   if (traj) record(traj.slot(0), z);
   const run = use(softmaxStepsPair, fn);
   const per = Math.max(1, Math.floor(1e7 / Math.max(1, n * n * (d + 2))));
-  for (let done = 0; done < steps; ) {
+  const report = newSinkhornReport();
+  if (plan.variant) {
+    for (let s = 0; s < steps; s++) {
+      let units = 0;
+      for (const u of variantSoftmaxStep(z, n, d, plan.heads, c, cut, plan.variant, report)) {
+        units += u;
+        yield (s + 1 - 1 / (1 + units)) / steps;
+      }
+      if (traj?.wants(s + 1)) record(traj.slot(s + 1), z);
+    }
+  }
+  for (let done = plan.variant ? steps : 0; done < steps; ) {
     const m = Math.min(per, steps - done);
     const base = done;
     run(z, n, d, As, c, kappa, cut, mode, m, traj ? (k, zz) => { if (traj.wants(base + k)) record(traj.slot(base + k), zz); } : undefined);
@@ -158,5 +194,29 @@ function* softmaxRun(plan: SoftmaxPlan): Generator<number, SoftmaxResult> {
   }
   const result: SoftmaxResult = { tokens: { n, d, data: out }, clusters: clusterTokens(out, n, d, plan.clusterTol), A: plan.A, alpha: plan.alpha, temperature: plan.T };
   if (traj) result.trajectory = traj.result(n, d);
+  if (plan.variant?.weights === 'sinkhorn') result.sinkhorn = report;
   return result;
+}
+
+/**
+ * The attention weights of configuration Z under the options of softmaxDynamics (A or heads,
+ * temperature, mask, weights): one n×n row-major matrix per head, W_il = the weight token i gives
+ * token l in the next step (softmax rows sum to 1; sigmoid unnormalised; Sinkhorn rows and
+ * columns sum to 1 within options.sinkhorn.tolerance).
+ */
+export function attentionWeights(Z: PointsLike, options?: SoftmaxOptions): { weights: Float64Array[]; sinkhorn?: SinkhornAttentionReport } {
+  const plan = planSoftmax(Z, { ...asOptions(options), steps: 0, trajectory: false }, 'attentionWeights');
+  const n = plan.cloud.n, d = plan.cloud.d;
+  const v = plan.variant ?? planVariant({}, n);
+  const report = newSinkhornReport();
+  const w = new Float64Array(n * d), div = new Float64Array(n);
+  const weights = plan.heads.map(({ A, kappa }) => {
+    computeWJS(plan.z, n, d, A, w);
+    const L = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let l = 0; l < n; l++) L[i * n + l] = scoreJS(w, plan.z, d, i, l) * kappa;
+    for (const _ of headWeights(L, n, v, plan.cut, div, false, report)) void _;
+    for (let i = 0; i < n; i++) for (let l = 0; l < n; l++) L[i * n + l] /= div[i];
+    return L;
+  });
+  return v.weights === 'sinkhorn' ? { weights, sinkhorn: report } : { weights };
 }

@@ -21,9 +21,10 @@ import type { PointCloud, PointsLike } from '../types.js';
 import { asCloud, asOptions, checkCount, checkNumber, checkOneOf, checkPositive, checkProgressOptions } from '../validate.js';
 import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import { asSquare, type MatrixLike } from './matrix.js';
+import { isVariant, newSinkhornReport, planVariant, variantSphereRk4, type AttentionVariantOptions, type SinkhornAttentionReport, type VariantPlan } from './variants.js';
 import { planTrajectory, type Trajectory, type TrajectoryOptions, type TrajectoryRecorder } from './trajectory.js';
 
-export interface SphereOptions extends ProgressOptions {
+export interface SphereOptions extends ProgressOptions, AttentionVariantOptions {
   /** Inverse temperature β ≥ 0 (default 1). */
   beta?: number;
   /** Number of RK4 steps (default 1000). */
@@ -34,6 +35,12 @@ export interface SphereOptions extends ProgressOptions {
   normalization?: 'SA' | 'USA';
   /** d×d matrices (default identity). */
   Q?: MatrixLike;
+  /**
+   * Multi-head attention: one entry per head with its own Q, K, V (each default the identity);
+   * the heads' fields are averaged before the projection P⊥ (docs/algorithms/attention.md,
+   * "Variants"). Not together with options.Q/K/V.
+   */
+  heads?: readonly { Q?: MatrixLike; K?: MatrixLike; V?: MatrixLike }[];
   K?: MatrixLike;
   V?: MatrixLike;
   /** Record the particles: `true` for every step, or `{ every, buffer }` (default false); times[f] = f·every·dt. */
@@ -65,6 +72,8 @@ export function scoresSymmetric(Q: Float64Array, K: Float64Array, d: number): bo
 export interface SphereResult {
   /** Final particles (unit vectors). */
   tokens: PointCloud;
+  /** Sinkhorn attention only (weights: 'sinkhorn'): how the scaling went, worst over steps and heads. */
+  sinkhorn?: SinkhornAttentionReport;
   /** Recorded frames (frame f after f·every steps, frame 0 the normalised input); absent unless options.trajectory. */
   trajectory?: Trajectory;
 }
@@ -100,6 +109,9 @@ interface SpherePlan {
   V: Float64Array;
   traj: TrajectoryRecorder | null;
   symmetric: boolean;
+  /** Variants (mask, weights, heads): null for the kernel's single head. */
+  variant: VariantPlan | null;
+  heads: { Q: Float64Array; K: Float64Array; V: Float64Array }[];
 }
 
 function planSphere(X: PointsLike, optionsIn: SphereOptions | undefined, fn: string): SpherePlan {
@@ -113,7 +125,19 @@ function planSphere(X: PointsLike, optionsIn: SphereOptions | undefined, fn: str
   const steps = checkCount('options.steps', options.steps ?? 1000, 0, 1 << 30);
   const dt = checkPositive('options.dt', options.dt ?? 0.01);
   const mode = checkOneOf('options.normalization', options.normalization ?? 'SA', ['SA', 'USA'] as const);
-  const Q = asSquare(options.Q, d, 'options.Q'), K = asSquare(options.K, d, 'options.K'), V = asSquare(options.V, d, 'options.V');
+  if (options.heads !== undefined && (options.Q !== undefined || options.K !== undefined || options.V !== undefined)) {
+    throw new InvalidArgumentError('options.Q', options.Q ?? options.K ?? options.V, 'absent when options.heads is given', 'put Q, K, V into the heads');
+  }
+  if (options.heads !== undefined && (!Array.isArray(options.heads) || options.heads.length === 0 || options.heads.length > 1024)) {
+    throw new InvalidArgumentError('options.heads', options.heads, 'an array of 1 to 1024 heads { Q, K, V }');
+  }
+  const heads = (options.heads ?? [options]).map((h, q) => {
+    const o = asOptions(h, `options.heads[${q}]`);
+    const at = options.heads ? `options.heads[${q}].` : 'options.';
+    return { Q: asSquare(o.Q, d, `${at}Q`), K: asSquare(o.K, d, `${at}K`), V: asSquare(o.V, d, `${at}V`) };
+  });
+  const { Q, K, V } = heads[0];
+  const variant = isVariant(options) ? planVariant(options, n) : null;
   if ('every' in options) throw new InvalidArgumentError('options.every', (options as { every?: unknown }).every, 'absent', 'use options.trajectory: { every } instead');
   const traj = planTrajectory(options.trajectory, steps, n, d, (k) => k * dt);
   const algo = checkOneOf('options.algorithm', options.algorithm ?? 'auto', SPHERE_ALGORITHMS);
@@ -130,7 +154,7 @@ function planSphere(X: PointsLike, optionsIn: SphereOptions | undefined, fn: str
     for (let k = 0; k < d; k++) x[i * d + k] /= r;
   }
   use(sphereRk4, fn); // NotInitializedError before any work
-  return { fn, progress: { onProgress: options.onProgress, signal: options.signal }, n, d, x, beta, steps, dt, mode, Q, K, V, traj, symmetric };
+  return { fn, progress: { onProgress: options.onProgress, signal: options.signal }, n, d, x, beta, steps, dt, mode, Q, K, V, traj, symmetric, variant, heads };
 }
 
 /**
@@ -143,11 +167,18 @@ function* sphereSteps(plan: SpherePlan): Generator<number, SphereResult> {
   const every = traj ? traj.every : 0;
   const sa = mode === 'SA';
   const run = use(sphereRk4, fn);
-  const per = Math.max(1, Math.floor(1e7 / Math.max(1, 4 * n * n * (d + 1))));
+  const per = plan.variant ? 1 : Math.max(1, Math.floor(1e7 / Math.max(1, 4 * n * n * (d + 1))));
+  const report = newSinkhornReport();
   for (let done = 0; done < steps; ) {
     let m = Math.min(per, steps - done);
     if (every) m = Math.min(m, every - (done % every));
-    run(x, n, d, Q, K, V, beta, sa, dt, m, symmetric);
+    if (plan.variant) {
+      let units = 0;
+      for (const u of variantSphereRk4(x, n, d, plan.heads, beta, !sa, dt, m, plan.variant, report)) {
+        units += u;
+        yield (done + 1 - 1 / (1 + units)) / steps;
+      }
+    } else run(x, n, d, Q, K, V, beta, sa, dt, m, symmetric);
     done += m;
     for (let j = 0; j < x.length; j++) {
       if (!Number.isFinite(x[j])) {
@@ -159,6 +190,7 @@ function* sphereSteps(plan: SpherePlan): Generator<number, SphereResult> {
   }
   const result: SphereResult = { tokens: { n, d, data: x } };
   if (traj) result.trajectory = traj.result(n, d);
+  if (plan.variant?.weights === 'sinkhorn') result.sinkhorn = report;
   return result;
 }
 
