@@ -1,4 +1,4 @@
-// One step of the pure-attention hardmax dynamics (seed 002, eq. 4.1a–b; Alcalde, Fantuzzi,
+// One step of the pure-attention hardmax dynamics (survey arXiv 2510.03303, eq. 4.1a–b; Alcalde, Fantuzzi,
 // Zuazua, arXiv 2407.01602), computed on atoms:
 //   S_il = ⟨A z_i, z_l⟩,   C_i = { l : S_il ≥ m_i − tol·max(1, |m_i|) },  m_i = max_l S_il,
 //   z_i ← z_i + c·(mean_{l∈C_i} z_l − z_i),   c = α/(1+α)      (all tokens simultaneously)
@@ -35,8 +35,8 @@
 //
 // Leader groups (second pass): atom a is flagged when a = min C_a and every b ∈ C_a has
 // C_b = C_a (checked as |C_b| = |C_a| and S_bx ≥ thr_b for all x ∈ C_a): the group attends to
-// itself and nothing else. |C_a| = 1 is a strict leader (C_i = {i}, eq. 4.1, D2.1 of
-// ALGORITHMS.md); larger groups are tokens within the tie tolerance of each other.
+// itself and nothing else. |C_a| = 1 is a strict leader (C_i = {i}, eq. 4.1, docs/algorithms/attention.md,
+// "Leaders"); larger groups are tokens within the tie tolerance of each other.
 // Outputs per atom: leader[a] ∈ {0, 1}; first[a] = min C_i (a token); count[a] = |C_i| (tokens).
 // Returns the work done in score evaluations (for the TS side's choice of mode in 'auto').
 import { checkRange } from './lib/memory';

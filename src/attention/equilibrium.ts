@@ -1,7 +1,8 @@
 /**
- * Thm 4.1 of seed 002 (clustering of the hardmax dynamics, Alcalde–Fantuzzi–Zuazua): as k → ∞
+ * Thm 4.1 of the survey arXiv 2510.03303 (clustering of the hardmax dynamics, Alcalde–Fantuzzi–Zuazua,
+ * arXiv 2407.01602): as k → ∞
  * every token converges either to a leader or to the A-norm projection of the origin onto a
- * face of the convex hull of the leaders. ALGORITHMS.md §D2.4 derives the non-leader case:
+ * face of the convex hull of the leaders. docs/algorithms/attention.md ("Thm 4.1") derives the non-leader case:
  * a stationary non-leader z* attends equally to a set F of leaders, equals their mean, and that
  * mean is the A-orthogonal projection of 0 onto aff(F).
  *

@@ -1,18 +1,25 @@
 /**
- * Hardmax self-attention dynamics (seed 002, §4, eq. 4.1a–b; Alcalde, Fantuzzi, Zuazua,
- * "Clustering in pure-attention hardmax transformers", arXiv 2407.01602):
+ * Hardmax self-attention dynamics (survey arXiv 2510.03303, §4, eq. 4.1a–b; Alcalde, Fantuzzi,
+ * Zuazua, arXiv 2407.01602; the algorithm as implemented: docs/algorithms/attention.md):
  *
  *   C_i(k) = argmax_l ⟨A z_i(k), z_l(k)⟩                                   (4.1b)
  *   z_i(k+1) = z_i(k) + α/(1+α) · ( (1/|C_i|) Σ_{l∈C_i} z_l(k) − z_i(k) )   (4.1a)
  *
  * (= (z_i + α·mean)/(1+α), written as the anchors' hardmax-numpy writes it). Ties are kept: every
  * maximiser is in C_i and they are averaged. Floating-point ties use a relative tolerance:
- * l ∈ C_i when S_il ≥ m_i − tieTolerance·max(1, |m_i|), m_i = max_l S_il (default 1e-12, the
- * anchors' value; 0 means exact equality of the computed scores). The scores are computed as
- * S_il = ⟨G z_i, G z_l⟩ with A = GᵀG (Cholesky, once), so S_il = S_li exactly and a score
- * depends only on the two tokens' coordinates (src/kernels/hardmax.ts).
+ * l ∈ C_i when S_il ≥ m_i − tieTolerance·max(σ, |m_i|), m_i = max_l S_il, σ = 2^(2e+k) the
+ * scale of the scores (2^e ≤ max|z| < 2^(e+1), 2^k ≤ max|A| < 2^(k+1); default tolerance 1e-12,
+ * the anchors' value; 0 means exact equality of the computed scores). The kernels run on z/2^e
+ * and A/2^k (./trajectory.ts), where σ = 1: the dynamics are homogeneous, the power-of-two
+ * scaling is exact, and no score can overflow or underflow whatever the tokens' magnitude.
+ * The scores are computed as S_il = ⟨G z_i, G z_l⟩ with A = GᵀG (Cholesky, once), so
+ * S_il = S_li exactly and a score depends only on the two tokens' coordinates
+ * (src/kernels/hardmax.ts).
  *
- * Leaders. A token i with C_i = {i} never moves (D2.1 of ALGORITHMS.md). Followers converge to
+ * Long steps (more than HARDMAX_STEP_WORK multiply–adds) are split into blocks of rows, one
+ * kernel call each, with the AbortSignal and onProgress served between them.
+ *
+ * Leaders. A token i with C_i = {i} never moves (docs/algorithms/attention.md, "Leaders"). Followers converge to
  * their leader geometrically and, in floating point, end up within the tie tolerance of it or
  * on it bit for bit; C_i = {i} then fails although nothing moves any more. So a leader here is a
  * group: i leads when i = min C_i and every l ∈ C_i has C_l = C_i (the group attends to itself
@@ -48,7 +55,7 @@ export interface HardmaxOptions extends ProgressOptions {
   alpha?: number;
   /** Number of steps (default 100). */
   steps?: number;
-  /** Relative tie tolerance of eq. 4.1b (default 1e-12; 0 = exact equality). */
+  /** Relative tie tolerance of eq. 4.1b: l ∈ C_i when S_il ≥ m_i − τ·max(σ, |m_i|), σ the scores' scale (default 1e-12; 0 = exact equality). */
   tieTolerance?: number;
   /**
    * Record the tokens: `true` for every step, or `{ every, buffer }` (default false). Frame f is

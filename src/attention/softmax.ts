@@ -1,5 +1,5 @@
 /**
- * Softmax self-attention dynamics (seed 002, eq. 4.2): the hardmax step of eq. 4.1 with the
+ * Softmax self-attention dynamics (survey arXiv 2510.03303, eq. 4.2; docs/algorithms/attention.md): the hardmax step of eq. 4.1 with the
  * argmax replaced by a softmax at temperature T,
  *   z_i ← z_i + α/(1+α)·( Σ_l P_il z_l − z_i ),   P_il = e^{⟨A z_i, z_l⟩/T} / Σ_j e^{⟨A z_i, z_j⟩/T}.
  * As T → 0, P_i· tends to the uniform weights on C_i of eq. 4.1b, so the dynamics tend to the

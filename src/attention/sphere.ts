@@ -1,11 +1,12 @@
 /**
  * Self-attention particles on the unit sphere (Geshkovski, Letrouit, Polyanskiy, Rigollet,
- * "A mathematical perspective on Transformers", arXiv 2312.10794; seeds 000/001):
+ * "A mathematical perspective on Transformers", arXiv 2312.10794; survey arXiv 2510.03303 §4;
+ * docs/algorithms/attention.md):
  *   ẋ_i = P⊥_{x_i}( (1/Z_i) Σ_j e^{β⟨Q x_i, K x_j⟩} V x_j ),   P⊥_x y = y − ⟨x, y⟩ x,
  *   Z_i = Σ_j e^{β⟨Q x_i, K x_j⟩} ('SA', self-attention)  or  Z_i = n ('USA', unnormalised).
  * Classical RK4 with step dt, each step followed by renormalisation x_i ← x_i/|x_i| (a retraction
  * onto the sphere). Scores are shifted by their row maximum before exp. USA velocities scale like
- * e^β: use dt ≲ 0.01·e^{−β} (ALGORITHMS.md §F1). Cost per step: 4 field evaluations of O(n² d).
+ * e^β: use dt ≲ 0.01·e^{−β} (docs/algorithms/attention.md, "Sphere"). Cost per step: 4 field evaluations of O(n² d).
  *
  * Speed: when QᵀK is symmetric (Q = K = I by default; checked to 1e-13 relative) the scores
  * ⟨Qx_i, Kx_j⟩ are symmetric, and one shift c = β·max|Qx|·max|Kx| for every row (instead of

@@ -1,6 +1,6 @@
 /**
  * Pure-TypeScript twins of assembly/hardmax.ts: one step of the hardmax dynamics
- * (seed 002, eq. 4.1a–b)
+ * (survey arXiv 2510.03303, eq. 4.1a–b; docs/algorithms/attention.md)
  *   C_i = { l : S_il ≥ m_i − tol·max(1, |m_i|) },  m_i = max_l S_il,
  *   z_i ← z_i + c·(mean_{l∈C_i} z_l − z_i),  c = α/(1+α).
  *

@@ -17,7 +17,7 @@ describe('softmax kernel ≡ twin', () => {
       const rng = createRng(variant === 'debug' ? 21 : 22);
       let cases = 0;
       for (let t = 0; t < 20; t++) {
-        const n = t < 10 ? 1 + Math.floor(rng.uniform() * 50) : 60 + Math.floor(rng.uniform() * 110), d = 1 + Math.floor(rng.uniform() * 7);
+        const n = t < 10 ? 1 + Math.floor(rng.uniform() * 50) : 60 + Math.floor(rng.uniform() * 110), d = 1 + Math.floor(rng.uniform() * 19);
         const z0 = Float64Array.from({ length: n * d }, () => rng.normal());
         const A = new Float64Array(d * d);
         for (let i = 0; i < d; i++) for (let j = i; j < d; j++) A[i * d + j] = A[j * d + i] = (i === j ? 1 : 0) + 0.2 * rng.normal();
