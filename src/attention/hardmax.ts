@@ -327,18 +327,25 @@ function countDistinct(z: Float64Array, n: number, d: number): number {
  * (homogeneous: distances are compared on z / max|z|, so nothing overflows).
  */
 export function clusterTokens(z: Float64Array, n: number, d: number, clusterTol: number): AttentionCluster[] {
+  // distances on z / 2^e (exact scaling, max |·| in [1, 2)): nothing overflows, and the
+  // threshold clusterTol·max|z| becomes clusterTol·max|z̃|
+  const zs = scalePow2(Float64Array.from(z), -scaleExponent(z));
   let R = 0;
-  for (const v of z) R = Math.max(R, Math.abs(v));
+  for (const v of zs) R = Math.max(R, Math.abs(v));
   if (!(R > 0)) R = 1;
-  const eps = clusterTol;
+  const eps2 = (clusterTol * R) ** 2;
   const reps: number[] = [];
   const members: number[][] = [];
   for (let i = 0; i < n; i++) {
     let found = -1;
     for (let r = 0; r < reps.length && found < 0; r++) {
+      const o = reps[r] * d;
       let dist2 = 0;
-      for (let k = 0; k < d; k++) dist2 += (z[i * d + k] / R - z[reps[r] * d + k] / R) ** 2;
-      if (dist2 <= eps * eps) found = r;
+      for (let k = 0; k < d && dist2 <= eps2; k++) {
+        const t = zs[i * d + k] - zs[o + k];
+        dist2 += t * t;
+      }
+      if (dist2 <= eps2) found = r;
     }
     if (found < 0) {
       reps.push(i);
