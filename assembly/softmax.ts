@@ -88,12 +88,15 @@ let K_idx: usize = 0, K_e: usize = 0;
  * coordinates at a time in registers (then pairs, then the odd tail). Per coordinate the sum
  * runs over l ascending, ((Y + e_l z_l) + e_l+1 z_l+1), as the twin's (a dropped lane adds +0).
  */
-function rowOut(i: i32, row: usize, z: usize, zn: usize, n: i32, d: i32, c: f64, cut: f64, acc: usize): void {
-  let mv = f64x2.splat(-Infinity);
+function rowOut(i: i32, row: usize, z: usize, zn: usize, n: i32, d: i32, c: f64, cut: f64, acc: usize, known: bool, mKnown: f64): void {
   const even = n & ~1;
-  for (let l = 0; l < even; l += 2) mv = f64x2.max(mv, v128.load(row + (<usize>l << 3)));
-  let m = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
-  if (n & 1) m = max(m, load<f64>(row + (<usize>even << 3)));
+  let m = mKnown;
+  if (!known) {
+    let mv = f64x2.splat(-Infinity);
+    for (let l = 0; l < even; l += 2) mv = f64x2.max(mv, v128.load(row + (<usize>l << 3)));
+    m = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
+    if (n & 1) m = max(m, load<f64>(row + (<usize>even << 3)));
+  }
   const rb = <usize>d << 3;
   const dv = d & ~1;
   let zs = 0.0;
@@ -167,11 +170,16 @@ function rowOut(i: i32, row: usize, z: usize, zn: usize, n: i32, d: i32, c: f64,
   }
 }
 
-/** mode 1: the full score matrix S (n×n, row-major), each unordered pair computed once. */
-function symmetricScores(z: usize, w: usize, n: i32, d: i32, invT: f64, S: usize): void {
+/**
+ * mode 1: the full score matrix S (n×n, row-major), each unordered pair computed once, and the
+ * row maxima rmax (n) on the way (max is exact, so they equal the maxima of the stored rows and
+ * the row pass need not read S twice).
+ */
+function symmetricScores(z: usize, w: usize, n: i32, d: i32, invT: f64, S: usize, rmax: usize): void {
   const rb = <usize>d << 3;
   const sb = <usize>n << 3;
   const even = n & ~1;
+  for (let a = 0; a < n; a++) store<f64>(rmax + (<usize>a << 3), -Infinity);
   for (let ib = 0; ib < even; ib += TILE) {
     const ie = min(ib + TILE, even);
     for (let jb = ib; jb < even; jb += TILE) {
@@ -180,13 +188,17 @@ function symmetricScores(z: usize, w: usize, n: i32, d: i32, invT: f64, S: usize
         const w0 = w + <usize>i * rb, w1 = w0 + rb;
         const si = S + <usize>i * sb;
         let l = jb == ib ? i : jb;
+        const pi = rmax + (<usize>i << 3);
         if (l == i) {
           // diagonal block: keep the canonical (i, i+1) score for both orientations
           const zi = z + <usize>i * rb;
           block(w0, w1, zi, zi + rb, d, invT, si + (<usize>i << 3), si + sb + (<usize>i << 3));
           store<f64>(si + sb + (<usize>i << 3), load<f64>(si + (<usize>(i + 1) << 3)));
+          // (max(s_ii, s_i+1,i), max(s_i,i+1, s_i+1,i+1)): both entries of row i, both of row i+1
+          v128.store(pi, f64x2.max(v128.load(pi), f64x2.max(v128.load(si + (<usize>i << 3)), v128.load(si + sb + (<usize>i << 3)))));
           l += 2;
         }
+        let m0 = f64x2.splat(-Infinity), m1 = m0;
         for (; l < je; l += 2) {
           const z0 = z + <usize>l * rb;
           const o0 = si + (<usize>l << 3), o1 = o0 + sb;
@@ -195,7 +207,13 @@ function symmetricScores(z: usize, w: usize, n: i32, d: i32, invT: f64, S: usize
           const t = S + <usize>l * sb + (<usize>i << 3);
           v128.store(t, v128.shuffle<f64>(r0, r1, 0, 2));
           v128.store(t + sb, v128.shuffle<f64>(r0, r1, 1, 3));
+          m0 = f64x2.max(m0, r0);
+          m1 = f64x2.max(m1, r1);
+          const pl = rmax + (<usize>l << 3);
+          v128.store(pl, f64x2.max(v128.load(pl), f64x2.max(r0, r1)));
         }
+        store<f64>(pi, max(load<f64>(pi), max(f64x2.extract_lane(m0, 0), f64x2.extract_lane(m0, 1))));
+        store<f64>(pi, max(load<f64>(pi, 8), max(f64x2.extract_lane(m1, 0), f64x2.extract_lane(m1, 1))), 8);
       }
     }
   }
@@ -203,12 +221,18 @@ function symmetricScores(z: usize, w: usize, n: i32, d: i32, invT: f64, S: usize
     const last = n - 1;
     const zl = z + <usize>last * rb;
     const sl = S + <usize>last * sb;
+    let ml = -Infinity;
     for (let a = 0; a < last; a++) {
       const s = dotRow(w + <usize>a * rb, zl, d) * invT;
       store<f64>(S + <usize>a * sb + (<usize>last << 3), s);
       store<f64>(sl + (<usize>a << 3), s);
+      const pa = rmax + (<usize>a << 3);
+      store<f64>(pa, max(load<f64>(pa), s));
+      ml = max(ml, s);
     }
-    store<f64>(sl + (<usize>last << 3), dotRow(w + <usize>last * rb, zl, d) * invT);
+    const sll = dotRow(w + <usize>last * rb, zl, d) * invT;
+    store<f64>(sl + (<usize>last << 3), sll);
+    store<f64>(rmax + (<usize>last << 3), max(ml, sll));
   }
 }
 
@@ -263,19 +287,19 @@ export function softmaxStep(z: usize, n: i32, d: i32, A: usize, c: f64, invT: f6
     }
   }
   if (mode == 1) {
-    symmetricScores(z, w, n, d, invT, S);
+    symmetricScores(z, w, n, d, invT, S, row0); // row0 holds the row maxima in this mode
     const sb = <usize>n << 3;
-    for (let i = 0; i < n; i++) rowOut(i, S + <usize>i * sb, z, zn, n, d, c, cut, acc);
+    for (let i = 0; i < n; i++) rowOut(i, S + <usize>i * sb, z, zn, n, d, c, cut, acc, true, load<f64>(row0 + (<usize>i << 3)));
   } else {
     for (let i = 0; i < n; i += 2) {
       const two = i + 1 < n;
       if (two) {
         pairRows(i, true, z, w, n, d, invT, row0, row1);
-        rowOut(i, row0, z, zn, n, d, c, cut, acc);
-        rowOut(i + 1, row1, z, zn, n, d, c, cut, acc);
+        rowOut(i, row0, z, zn, n, d, c, cut, acc, false, 0.0);
+        rowOut(i + 1, row1, z, zn, n, d, c, cut, acc, false, 0.0);
       } else {
         pairRows(i, false, z, w, n, d, invT, row0, row1);
-        rowOut(i, row0, z, zn, n, d, c, cut, acc);
+        rowOut(i, row0, z, zn, n, d, c, cut, acc, false, 0.0);
       }
     }
   }
