@@ -263,6 +263,30 @@ function offer(a: i32, s: f64, b: i32, rmax: usize, rthr: usize, lsc: usize, lid
   store<i32>(pc, cnt + 1);
 }
 
+/**
+ * The scores of rows (i, i+1) × columns (l, l+1), r0 = (s_il, s_i,l+1), r1 = (s_i+1,l, s_i+1,l+1):
+ * fast reject when none reaches the running threshold of its row (ti, ti1) or column, else
+ * offered to all four lists.
+ */
+// @ts-ignore: decorator
+@inline
+function offerBlock(i: i32, l: i32, r0: v128, r1: v128, ti: v128, ti1: v128, rmax: usize, rthr: usize, lsc: usize, lidx: usize, lcnt: usize, tol: f64): void {
+  const tl = v128.load(rthr + (<usize>l << 3));
+  const hit = v128.or(v128.or(f64x2.ge(r0, ti), f64x2.ge(r1, ti1)), v128.or(f64x2.ge(r0, tl), f64x2.ge(r1, tl)));
+  if (!v128.any_true(hit)) return;
+  const i1 = i + 1, l1 = l + 1;
+  const s00 = f64x2.extract_lane(r0, 0), s01 = f64x2.extract_lane(r0, 1);
+  const s10 = f64x2.extract_lane(r1, 0), s11 = f64x2.extract_lane(r1, 1);
+  offer(i, s00, l, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(l, s00, i, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(i, s01, l1, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(l1, s01, i, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(i1, s10, l, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(l, s10, i1, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(i1, s11, l1, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(l1, s11, i1, rmax, rthr, lsc, lidx, lcnt, tol);
+}
+
 function symmetricPass(z: usize, w: usize, n: i32, d: i32, tol: f64, rmax: usize, rthr: usize, lsc: usize, lidx: usize, lcnt: usize): void {
   for (let a = 0; a < n; a++) {
     store<f64>(rmax + (<usize>a << 3), -Infinity);
@@ -286,6 +310,42 @@ function symmetricPass(z: usize, w: usize, n: i32, d: i32, tol: f64, rmax: usize
     offer(i1, sjj, i1, rmax, rthr, lsc, lidx, lcnt, tol);
     const w0 = w + <usize>i * rb, w1 = w0 + rb;
     let l = i + 2;
+    // 2 rows × 4 columns per pass (8 accumulators): each score is the same canonical sum as in
+    // a 2×2 block, the w loads are shared by four columns
+    for (; l + 3 < n; l += 4) {
+      const z0 = z + <usize>l * rb, z1 = z0 + rb, z2 = z1 + rb, z3 = z2 + rb;
+      let a00 = zero, a01 = zero, a10 = zero, a11 = zero, a02 = zero, a03 = zero, a12 = zero, a13 = zero;
+      for (let k = 0; k + 1 < d; k += 2) {
+        const o = <usize>k << 3;
+        const x0 = v128.load(w0 + o), x1 = v128.load(w1 + o);
+        const y0 = v128.load(z0 + o), y1 = v128.load(z1 + o);
+        a00 = f64x2.add(a00, f64x2.mul(x0, y0));
+        a01 = f64x2.add(a01, f64x2.mul(x0, y1));
+        a10 = f64x2.add(a10, f64x2.mul(x1, y0));
+        a11 = f64x2.add(a11, f64x2.mul(x1, y1));
+        const y2 = v128.load(z2 + o), y3 = v128.load(z3 + o);
+        a02 = f64x2.add(a02, f64x2.mul(x0, y2));
+        a03 = f64x2.add(a03, f64x2.mul(x0, y3));
+        a12 = f64x2.add(a12, f64x2.mul(x1, y2));
+        a13 = f64x2.add(a13, f64x2.mul(x1, y3));
+      }
+      let r0 = f64x2.add(v128.shuffle<f64>(a00, a01, 0, 2), v128.shuffle<f64>(a00, a01, 1, 3));
+      let r1 = f64x2.add(v128.shuffle<f64>(a10, a11, 0, 2), v128.shuffle<f64>(a10, a11, 1, 3));
+      let r2 = f64x2.add(v128.shuffle<f64>(a02, a03, 0, 2), v128.shuffle<f64>(a02, a03, 1, 3));
+      let r3 = f64x2.add(v128.shuffle<f64>(a12, a13, 0, 2), v128.shuffle<f64>(a12, a13, 1, 3));
+      if (odd) {
+        const xa = f64x2.splat(load<f64>(w0 + tail)), xb = f64x2.splat(load<f64>(w1 + tail));
+        const y = f64x2.replace_lane(f64x2.splat(load<f64>(z0 + tail)), 1, load<f64>(z1 + tail));
+        r0 = f64x2.add(r0, f64x2.mul(xa, y));
+        r1 = f64x2.add(r1, f64x2.mul(xb, y));
+        const yy = f64x2.replace_lane(f64x2.splat(load<f64>(z2 + tail)), 1, load<f64>(z3 + tail));
+        r2 = f64x2.add(r2, f64x2.mul(xa, yy));
+        r3 = f64x2.add(r3, f64x2.mul(xb, yy));
+      }
+      offerBlock(i, l, r0, r1, f64x2.splat(load<f64>(rthr + (<usize>i << 3))), f64x2.splat(load<f64>(rthr + (<usize>i1 << 3))), rmax, rthr, lsc, lidx, lcnt, tol);
+      // (the row thresholds may have risen in the first block: read them again)
+      offerBlock(i, l + 2, r2, r3, f64x2.splat(load<f64>(rthr + (<usize>i << 3))), f64x2.splat(load<f64>(rthr + (<usize>i1 << 3))), rmax, rthr, lsc, lidx, lcnt, tol);
+    }
     for (; l + 1 < n; l += 2) {
       const z0 = z + <usize>l * rb, z1 = z0 + rb;
       let a00 = zero, a01 = zero, a10 = zero, a11 = zero;
@@ -306,24 +366,7 @@ function symmetricPass(z: usize, w: usize, n: i32, d: i32, tol: f64, rmax: usize
         r0 = f64x2.add(r0, f64x2.mul(f64x2.splat(load<f64>(w0 + tail)), y));
         r1 = f64x2.add(r1, f64x2.mul(f64x2.splat(load<f64>(w1 + tail)), y));
       }
-      // Fast reject: no score reaches the running threshold of its row or column.
-      const tl = v128.load(rthr + (<usize>l << 3));
-      const hit = v128.or(
-        v128.or(f64x2.ge(r0, f64x2.splat(load<f64>(rthr + (<usize>i << 3)))), f64x2.ge(r1, f64x2.splat(load<f64>(rthr + (<usize>i1 << 3))))),
-        v128.or(f64x2.ge(r0, tl), f64x2.ge(r1, tl)),
-      );
-      if (!v128.any_true(hit)) continue;
-      const s00 = f64x2.extract_lane(r0, 0), s01 = f64x2.extract_lane(r0, 1);
-      const s10 = f64x2.extract_lane(r1, 0), s11 = f64x2.extract_lane(r1, 1);
-      const l1 = l + 1;
-      offer(i, s00, l, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(l, s00, i, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(i, s01, l1, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(l1, s01, i, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(i1, s10, l, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(l, s10, i1, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(i1, s11, l1, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(l1, s11, i1, rmax, rthr, lsc, lidx, lcnt, tol);
+      offerBlock(i, l, r0, r1, f64x2.splat(load<f64>(rthr + (<usize>i << 3))), f64x2.splat(load<f64>(rthr + (<usize>i1 << 3))), rmax, rthr, lsc, lidx, lcnt, tol);
     }
     if (l < n) {
       const s0 = score(w, z, d, i, l);
