@@ -1,4 +1,4 @@
-// One step of the pure-attention hardmax dynamics (seed 002, eq. 4.1a–b; Alcalde, Fantuzzi,
+// One step of the pure-attention hardmax dynamics (survey arXiv 2510.03303, eq. 4.1a–b; Alcalde, Fantuzzi,
 // Zuazua, arXiv 2407.01602), computed on atoms:
 //   S_il = ⟨A z_i, z_l⟩,   C_i = { l : S_il ≥ m_i − tol·max(1, |m_i|) },  m_i = max_l S_il,
 //   z_i ← z_i + c·(mean_{l∈C_i} z_l − z_i),   c = α/(1+α)      (all tokens simultaneously)
@@ -35,8 +35,8 @@
 //
 // Leader groups (second pass): atom a is flagged when a = min C_a and every b ∈ C_a has
 // C_b = C_a (checked as |C_b| = |C_a| and S_bx ≥ thr_b for all x ∈ C_a): the group attends to
-// itself and nothing else. |C_a| = 1 is a strict leader (C_i = {i}, eq. 4.1, D2.1 of
-// ALGORITHMS.md); larger groups are tokens within the tie tolerance of each other.
+// itself and nothing else. |C_a| = 1 is a strict leader (C_i = {i}, eq. 4.1, docs/algorithms/attention.md,
+// "Leaders"); larger groups are tokens within the tie tolerance of each other.
 // Outputs per atom: leader[a] ∈ {0, 1}; first[a] = min C_i (a token); count[a] = |C_i| (tokens).
 // Returns the work done in score evaluations (for the TS side's choice of mode in 'auto').
 import { checkRange } from './lib/memory';
@@ -46,19 +46,19 @@ import { checkRange } from './lib/memory';
 // @ts-ignore: decorator
 @inline const U: f64 = 1.1102230246251565e-16; // 2^−53
 
-// ---- scratch layout (bytes), shared by all modes -------------------------------------------
+// ---- scratch layout of hardmaxRows (bytes), shared by all modes ----------------------------
 //   u      m·d f64     G z_a
-//   zn     m·d f64     new atom coordinates
 //   rmax   m f64       running row maxima         (mode 1)
-//   rthr   m f64       row thresholds (final: m_a − tol·max(1,|m_a|))
-//   lsc    m·CAP f64   candidate scores           (mode 1)
 //   row    m f64       one row of scores          (brute rows; band scores in mode 2)
+//   lsc    m·CAP f64   candidate scores           (mode 1)
 //   lidx   m·CAP i32   candidate indices          (mode 1)
 //   lcnt   m i32       candidate counts, −1 = overflow
-//   ord m, tmp m, hull 2m+2, band m, mask m, cntA m, firstA m, heads m, mark m (i32)
+//   ord m, tmp m, hull 2m+2, band m, mask m, heads m, mark m (i32)
 //   seq    n i32       atoms of C_i's tokens in token order (mean of interleaved atoms)
+// zn, rthr (row thresholds m_a − tol·max(1,|m_a|)), first, count, cntA, firstA are outputs
+// the caller keeps across the row blocks of one step.
 export function hardmaxScratchBytes(m: i32, d: i32, n: i32): i32 {
-  return 8 * (2 * m * d + 3 * m + m * LIST_CAP) + 4 * (m * LIST_CAP + 10 * m + 2 + n) + 64;
+  return 8 * (m * d + 2 * m + m * LIST_CAP) + 4 * (m * LIST_CAP + 10 * m + 2 + n) + 64;
 }
 
 @inline
@@ -129,6 +129,9 @@ let L_za: usize = 0, L_zn: usize = 0, L_d: i32 = 0, L_c: f64 = 0, L_n: i32 = 0;
 let L_mult: usize = 0, L_perm: usize = 0, L_off: usize = 0, L_atomOf: usize = 0;
 let L_first: usize = 0, L_count: usize = 0, L_cntA: usize = 0, L_firstA: usize = 0;
 let L_heads: usize = 0, L_mark: usize = 0, L_seq: usize = 0;
+// Set when a row's argmax set is empty (only a non-finite score can do that); the row is then
+// left alone instead of reading an unset mask (which made results depend on old memory).
+let L_bad: i32 = 0;
 
 @inline
 function ldi(p: usize, i: i32): i32 {
@@ -140,6 +143,10 @@ function ldi(p: usize, i: i32): i32 {
  * visits the tokens of C_i in ascending token index (see the header).
  */
 function finishRow(a: i32, mask: usize, k: i32): void {
+  if (k <= 0) {
+    L_bad = 1;
+    return;
+  }
   const d = L_d;
   const rb = <usize>d << 3;
   let cnt = 0;
@@ -256,6 +263,30 @@ function offer(a: i32, s: f64, b: i32, rmax: usize, rthr: usize, lsc: usize, lid
   store<i32>(pc, cnt + 1);
 }
 
+/**
+ * The scores of rows (i, i+1) × columns (l, l+1), r0 = (s_il, s_i,l+1), r1 = (s_i+1,l, s_i+1,l+1):
+ * fast reject when none reaches the running threshold of its row (ti, ti1) or column, else
+ * offered to all four lists.
+ */
+// @ts-ignore: decorator
+@inline
+function offerBlock(i: i32, l: i32, r0: v128, r1: v128, ti: v128, ti1: v128, rmax: usize, rthr: usize, lsc: usize, lidx: usize, lcnt: usize, tol: f64): void {
+  const tl = v128.load(rthr + (<usize>l << 3));
+  const hit = v128.or(v128.or(f64x2.ge(r0, ti), f64x2.ge(r1, ti1)), v128.or(f64x2.ge(r0, tl), f64x2.ge(r1, tl)));
+  if (!v128.any_true(hit)) return;
+  const i1 = i + 1, l1 = l + 1;
+  const s00 = f64x2.extract_lane(r0, 0), s01 = f64x2.extract_lane(r0, 1);
+  const s10 = f64x2.extract_lane(r1, 0), s11 = f64x2.extract_lane(r1, 1);
+  offer(i, s00, l, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(l, s00, i, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(i, s01, l1, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(l1, s01, i, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(i1, s10, l, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(l, s10, i1, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(i1, s11, l1, rmax, rthr, lsc, lidx, lcnt, tol);
+  offer(l1, s11, i1, rmax, rthr, lsc, lidx, lcnt, tol);
+}
+
 function symmetricPass(z: usize, w: usize, n: i32, d: i32, tol: f64, rmax: usize, rthr: usize, lsc: usize, lidx: usize, lcnt: usize): void {
   for (let a = 0; a < n; a++) {
     store<f64>(rmax + (<usize>a << 3), -Infinity);
@@ -279,6 +310,42 @@ function symmetricPass(z: usize, w: usize, n: i32, d: i32, tol: f64, rmax: usize
     offer(i1, sjj, i1, rmax, rthr, lsc, lidx, lcnt, tol);
     const w0 = w + <usize>i * rb, w1 = w0 + rb;
     let l = i + 2;
+    // 2 rows × 4 columns per pass (8 accumulators): each score is the same canonical sum as in
+    // a 2×2 block, the w loads are shared by four columns
+    for (; l + 3 < n; l += 4) {
+      const z0 = z + <usize>l * rb, z1 = z0 + rb, z2 = z1 + rb, z3 = z2 + rb;
+      let a00 = zero, a01 = zero, a10 = zero, a11 = zero, a02 = zero, a03 = zero, a12 = zero, a13 = zero;
+      for (let k = 0; k + 1 < d; k += 2) {
+        const o = <usize>k << 3;
+        const x0 = v128.load(w0 + o), x1 = v128.load(w1 + o);
+        const y0 = v128.load(z0 + o), y1 = v128.load(z1 + o);
+        a00 = f64x2.add(a00, f64x2.mul(x0, y0));
+        a01 = f64x2.add(a01, f64x2.mul(x0, y1));
+        a10 = f64x2.add(a10, f64x2.mul(x1, y0));
+        a11 = f64x2.add(a11, f64x2.mul(x1, y1));
+        const y2 = v128.load(z2 + o), y3 = v128.load(z3 + o);
+        a02 = f64x2.add(a02, f64x2.mul(x0, y2));
+        a03 = f64x2.add(a03, f64x2.mul(x0, y3));
+        a12 = f64x2.add(a12, f64x2.mul(x1, y2));
+        a13 = f64x2.add(a13, f64x2.mul(x1, y3));
+      }
+      let r0 = f64x2.add(v128.shuffle<f64>(a00, a01, 0, 2), v128.shuffle<f64>(a00, a01, 1, 3));
+      let r1 = f64x2.add(v128.shuffle<f64>(a10, a11, 0, 2), v128.shuffle<f64>(a10, a11, 1, 3));
+      let r2 = f64x2.add(v128.shuffle<f64>(a02, a03, 0, 2), v128.shuffle<f64>(a02, a03, 1, 3));
+      let r3 = f64x2.add(v128.shuffle<f64>(a12, a13, 0, 2), v128.shuffle<f64>(a12, a13, 1, 3));
+      if (odd) {
+        const xa = f64x2.splat(load<f64>(w0 + tail)), xb = f64x2.splat(load<f64>(w1 + tail));
+        const y = f64x2.replace_lane(f64x2.splat(load<f64>(z0 + tail)), 1, load<f64>(z1 + tail));
+        r0 = f64x2.add(r0, f64x2.mul(xa, y));
+        r1 = f64x2.add(r1, f64x2.mul(xb, y));
+        const yy = f64x2.replace_lane(f64x2.splat(load<f64>(z2 + tail)), 1, load<f64>(z3 + tail));
+        r2 = f64x2.add(r2, f64x2.mul(xa, yy));
+        r3 = f64x2.add(r3, f64x2.mul(xb, yy));
+      }
+      offerBlock(i, l, r0, r1, f64x2.splat(load<f64>(rthr + (<usize>i << 3))), f64x2.splat(load<f64>(rthr + (<usize>i1 << 3))), rmax, rthr, lsc, lidx, lcnt, tol);
+      // (the row thresholds may have risen in the first block: read them again)
+      offerBlock(i, l + 2, r2, r3, f64x2.splat(load<f64>(rthr + (<usize>i << 3))), f64x2.splat(load<f64>(rthr + (<usize>i1 << 3))), rmax, rthr, lsc, lidx, lcnt, tol);
+    }
     for (; l + 1 < n; l += 2) {
       const z0 = z + <usize>l * rb, z1 = z0 + rb;
       let a00 = zero, a01 = zero, a10 = zero, a11 = zero;
@@ -299,24 +366,7 @@ function symmetricPass(z: usize, w: usize, n: i32, d: i32, tol: f64, rmax: usize
         r0 = f64x2.add(r0, f64x2.mul(f64x2.splat(load<f64>(w0 + tail)), y));
         r1 = f64x2.add(r1, f64x2.mul(f64x2.splat(load<f64>(w1 + tail)), y));
       }
-      // Fast reject: no score reaches the running threshold of its row or column.
-      const tl = v128.load(rthr + (<usize>l << 3));
-      const hit = v128.or(
-        v128.or(f64x2.ge(r0, f64x2.splat(load<f64>(rthr + (<usize>i << 3)))), f64x2.ge(r1, f64x2.splat(load<f64>(rthr + (<usize>i1 << 3))))),
-        v128.or(f64x2.ge(r0, tl), f64x2.ge(r1, tl)),
-      );
-      if (!v128.any_true(hit)) continue;
-      const s00 = f64x2.extract_lane(r0, 0), s01 = f64x2.extract_lane(r0, 1);
-      const s10 = f64x2.extract_lane(r1, 0), s11 = f64x2.extract_lane(r1, 1);
-      const l1 = l + 1;
-      offer(i, s00, l, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(l, s00, i, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(i, s01, l1, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(l1, s01, i, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(i1, s10, l, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(l, s10, i1, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(i1, s11, l1, rmax, rthr, lsc, lidx, lcnt, tol);
-      offer(l1, s11, i1, rmax, rthr, lsc, lidx, lcnt, tol);
+      offerBlock(i, l, r0, r1, f64x2.splat(load<f64>(rthr + (<usize>i << 3))), f64x2.splat(load<f64>(rthr + (<usize>i1 << 3))), rmax, rthr, lsc, lidx, lcnt, tol);
     }
     if (l < n) {
       const s0 = score(w, z, d, i, l);
@@ -410,29 +460,42 @@ function monotoneChain(z: usize, n: i32, sorted: usize, hull: usize): i32 {
   return h - 1; // last point repeats the first
 }
 
-export function hardmaxStep(
-  za: usize, m: i32, d: i32, G: usize, c: f64, tol: f64, mode: i32, update: i32,
+/**
+ * Rows [r0, r1) of one step (mode 0 brute force or 2 hull: any block; mode 1 symmetric: only
+ * the whole range r0 = 0, r1 = m). Reads the atoms za (m × d), writes for every row a of the
+ * block: zn[a] (new coordinates, m × d array), rthr[a] (tie threshold), first[a], count[a]
+ * (token-level min C_i and |C_i|), cntA[a], firstA[a] (atom-level |C_a| and min C_a; the
+ * leader pass reads them). Blocks let the TS side check an AbortSignal between kernel calls
+ * inside one long step (docs/algorithms/attention.md). Returns the work done in score
+ * evaluations, or −1 when some row's argmax set was empty (a non-finite score; the TS side
+ * rescales the tokens so that this cannot happen, and turns −1 into a typed error).
+ */
+export function hardmaxRows(
+  za: usize, m: i32, d: i32, G: usize, c: f64, tol: f64, mode: i32, r0: i32, r1: i32,
   n: i32, mult: usize, perm: usize, off: usize, atomOf: usize,
-  leader: usize, first: usize, count: usize, scratch: usize,
+  zn: usize, rthr: usize, first: usize, count: usize, cntA: usize, firstA: usize, scratch: usize,
 ): f64 {
   const md = <usize>(m * d) << 3;
   checkRange(za, md);
+  checkRange(zn, md);
   checkRange(G, <usize>(d * d) << 3);
   checkRange(mult, <usize>m << 2);
   checkRange(perm, <usize>n << 2);
   checkRange(off, <usize>(m + 1) << 2);
   checkRange(atomOf, <usize>n << 2);
-  checkRange(leader, <usize>m << 2);
+  checkRange(rthr, <usize>m << 3);
   checkRange(first, <usize>m << 2);
   checkRange(count, <usize>m << 2);
+  checkRange(cntA, <usize>m << 2);
+  checkRange(firstA, <usize>m << 2);
   checkRange(scratch, <usize>hardmaxScratchBytes(m, d, n));
   assert(mode != 2 || d == 2, 'hull mode needs d = 2');
   assert(m >= 1 && m <= n, 'need 1 ≤ m ≤ n atoms');
+  assert(0 <= r0 && r0 <= r1 && r1 <= m, 'need 0 ≤ r0 ≤ r1 ≤ m');
+  assert(mode != 1 || (r0 == 0 && r1 == m), 'symmetric mode runs all rows at once');
   const u = scratch;
-  const zn = u + md;
-  const rmax = zn + md;
-  const rthr = rmax + (<usize>m << 3);
-  const row = rthr + (<usize>m << 3);
+  const rmax = u + md;
+  const row = rmax + (<usize>m << 3);
   const lsc = row + (<usize>m << 3);
   const lidx = lsc + (<usize>(m * LIST_CAP) << 3);
   const lcnt = lidx + (<usize>(m * LIST_CAP) << 2);
@@ -444,11 +507,12 @@ export function hardmaxStep(
   L_za = za; L_zn = zn; L_d = d; L_c = c; L_n = n;
   L_mult = mult; L_perm = perm; L_off = off; L_atomOf = atomOf;
   L_first = first; L_count = count;
-  L_cntA = mask + (<usize>m << 2);
-  L_firstA = L_cntA + (<usize>m << 2);
-  L_heads = L_firstA + (<usize>m << 2);
+  L_cntA = cntA;
+  L_firstA = firstA;
+  L_heads = mask + (<usize>m << 2);
   L_mark = L_heads + (<usize>m << 2);
   L_seq = L_mark + (<usize>m << 2);
+  L_bad = 0;
   memory.fill(L_mark, 0, <usize>m << 2);
   computeW(za, m, d, G, u);
   // Work done, in score evaluations (the TS side's 'auto' uses it to choose the next mode).
@@ -466,22 +530,51 @@ export function hardmaxStep(
       finishRow(i, mask, cnt);
     }
   } else if (mode == 2) {
-    work = hullStep(u, m, tol, rthr, row, ord, tmp, hull, band, mask);
+    work = hullStep(u, m, tol, rthr, row, ord, tmp, hull, band, mask, r0, r1);
   } else {
-    for (let i = 0; i < m; i++) finishRow(i, mask, bruteRow(i, u, m, d, tol, row, rthr, mask));
-    work = mf * mf;
+    for (let i = r0; i < r1; i++) finishRow(i, mask, bruteRow(i, u, m, d, tol, row, rthr, mask));
+    work = <f64>(r1 - r0) * mf;
   }
-  leaderPass(u, m, d, tol, row, rthr, mask, leader);
-  if (update) memory.copy(za, zn, md);
-  return work;
+  return L_bad ? -1.0 : work;
+}
+
+/**
+ * Leader flags of rows [r0, r1) once every row's rthr, cntA and firstA are known (hardmaxRows
+ * over all rows): leader[a] = 1 when a = min C_a and C_b = C_a for every b ∈ C_a.
+ */
+export function hardmaxLeaders(
+  za: usize, m: i32, d: i32, G: usize, tol: f64, r0: i32, r1: i32,
+  rthr: usize, cntA: usize, firstA: usize, leader: usize, scratch: usize,
+): void {
+  const md = <usize>(m * d) << 3;
+  checkRange(za, md);
+  checkRange(G, <usize>(d * d) << 3);
+  checkRange(rthr, <usize>m << 3);
+  checkRange(cntA, <usize>m << 2);
+  checkRange(firstA, <usize>m << 2);
+  checkRange(leader, <usize>m << 2);
+  checkRange(scratch, <usize>hardmaxLeaderScratchBytes(m, d));
+  assert(0 <= r0 && r0 <= r1 && r1 <= m, 'need 0 ≤ r0 ≤ r1 ≤ m');
+  const u = scratch;
+  const row = u + md;
+  const mask = row + (<usize>m << 3);
+  L_cntA = cntA;
+  L_firstA = firstA;
+  computeW(za, m, d, G, u);
+  leaderPass(u, m, d, tol, row, rthr, mask, leader, r0, r1);
+}
+
+/** Scratch bytes of hardmaxLeaders: u (m·d f64), one row of scores (m f64), a mask (m i32). */
+export function hardmaxLeaderScratchBytes(m: i32, d: i32): i32 {
+  return 8 * (m * d + m) + 4 * m + 64;
 }
 
 /**
  * leader[a] = 1 when a = min C_a and C_b = C_a for every b ∈ C_a. Only rows with a = min C_a
  * and |C_a| > 1 are rescanned (groups of atoms tied within the tolerance), once per group.
  */
-function leaderPass(u: usize, m: i32, d: i32, tol: f64, row: usize, rthr: usize, mask: usize, leader: usize): void {
-  for (let a = 0; a < m; a++) {
+function leaderPass(u: usize, m: i32, d: i32, tol: f64, row: usize, rthr: usize, mask: usize, leader: usize, r0: i32, r1: i32): void {
+  for (let a = r0; a < r1; a++) {
     let flag = 0;
     if (ldi(L_firstA, a) == a) {
       const g = ldi(L_cntA, a);
@@ -506,7 +599,7 @@ function leaderPass(u: usize, m: i32, d: i32, tol: f64, row: usize, rthr: usize,
 
 function hullStep(
   u: usize, m: i32, tol: f64, rthr: usize, row: usize,
-  ord: usize, tmp: usize, hull: usize, band: usize, mask: usize,
+  ord: usize, tmp: usize, hull: usize, band: usize, mask: usize, r0: i32, r1: i32,
 ): f64 {
   // Scale: R = max |u coordinate|. A computed score dot(u_i, u_l) = fl(fl(x0 y0) + fl(x1 y1))
   // is within γ₂(|x0 y0| + |x1 y1|) ≤ 4.0000001·u·R² of ⟨u_i, u_l⟩; ε doubles that.
@@ -542,7 +635,7 @@ function hullStep(
   let fallbacks = 0;
   // |m_i| ≤ 2R²(1 + 2u): the largest tie allowance any row can have.
   const tauMax = tol * max(1.0, 2.0 * R * R + eps);
-  for (let i = 0; i < m; i++) {
+  for (let i = r0; i < r1; i++) {
     const w0 = load<f64>(u + (<usize>i << 4)), w1 = load<f64>(u + (<usize>i << 4), 8);
     // |u_i| from below (the computed norm is within a few ulps).
     const aLow = sqrt(w0 * w0 + w1 * w1) * (1.0 - 4.0 * U);
@@ -570,5 +663,5 @@ function hullStep(
     finishRow(i, mask, cnt);
   }
   // band scans + full rescans + the band test (≈ one score per point and hull edge tried)
-  return <f64>(m - fallbacks) * <f64>nb + <f64>fallbacks * <f64>m + <f64>m * <f64>h;
+  return <f64>(r1 - r0 - fallbacks) * <f64>nb + <f64>fallbacks * <f64>m + <f64>m * <f64>h;
 }

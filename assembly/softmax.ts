@@ -1,4 +1,5 @@
-// One step of the softmax self-attention dynamics (seed 002, eq. 4.2):
+// One step of the softmax self-attention dynamics (survey arXiv 2510.03303, eq. 4.2;
+// docs/algorithms/attention.md):
 //   P_il = e^{S_il/T} / Σ_j e^{S_ij/T},  S_il = ⟨A z_i, z_l⟩,
 //   z_i ← z_i + c·(Σ_l P_il z_l − z_i),  c = α/(1+α)
 // (the update of the anchors' softmax-numpy; T → 0 gives the hardmax step of eq. 4.1).
@@ -30,7 +31,8 @@ import { expF64, expF64x2 } from './lib/exp';
 
 /** Scratch bytes for mode 0 (rows) or 1 (symmetric: adds the n×n score matrix). */
 export function softmaxScratchBytes(n: i32, d: i32, mode: i32): i32 {
-  const base = 8 * (2 * n * d + 2 * n + d + 2) + 64;
+  // w, zn (n·d), two rows (n), acc (d + 2), the kept-pair list (n/2 + 1 of v128 + i32)
+  const base = 8 * (2 * n * d + 2 * n + d + 2) + 20 * (n / 2 + 1) + 96;
   return mode == 1 ? base + 8 * n * n : base;
 }
 
@@ -75,36 +77,78 @@ function dotRow(w: usize, z: usize, d: i32): f64 {
   return s;
 }
 
-/** Row i's softmax average from its n scores at `row`; writes the new token to zn. */
-function rowOut(i: i32, row: usize, z: usize, zn: usize, n: i32, d: i32, c: f64, cut: f64, acc: usize): void {
-  let mv = f64x2.splat(-Infinity);
+// Kept-pair list of the row being finished (module globals: kernels do not allocate): the
+// even column l of each lane pair with a weight above the cut, and its two weights (e_l, e_l+1).
+let K_idx: usize = 0, K_e: usize = 0;
+
+/**
+ * Row i's softmax average from its n scores at `row`; writes the new token to zn.
+ * Pass 1 (lane pairs of columns): max, weights e = exp(s − m) with the cut as a lane mask, the
+ * row sum Zs, and the list of kept pairs. Pass 2: Y_k = Σ_l e_l z_lk over the kept pairs, eight
+ * coordinates at a time in registers (then pairs, then the odd tail). Per coordinate the sum
+ * runs over l ascending, ((Y + e_l z_l) + e_l+1 z_l+1), as the twin's (a dropped lane adds +0).
+ */
+function rowOut(i: i32, row: usize, z: usize, zn: usize, n: i32, d: i32, c: f64, cut: f64, acc: usize, known: bool, mKnown: f64): void {
   const even = n & ~1;
-  for (let l = 0; l < even; l += 2) mv = f64x2.max(mv, v128.load(row + (<usize>l << 3)));
-  let m = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
-  if (n & 1) m = max(m, load<f64>(row + (<usize>even << 3)));
+  let m = mKnown;
+  if (!known) {
+    let mv = f64x2.splat(-Infinity);
+    for (let l = 0; l < even; l += 2) mv = f64x2.max(mv, v128.load(row + (<usize>l << 3)));
+    m = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
+    if (n & 1) m = max(m, load<f64>(row + (<usize>even << 3)));
+  }
   const rb = <usize>d << 3;
   const dv = d & ~1;
-  for (let k = 0; k < d; k++) store<f64>(acc + (<usize>k << 3), 0.0);
   let zs = 0.0;
   const vm = f64x2.splat(m), vcut = f64x2.splat(cut);
+  let np = 0;
   for (let l = 0; l < even; l += 2) {
     const x = f64x2.sub(v128.load(row + (<usize>l << 3)), vm);
     const keep = f64x2.ge(x, vcut);
     if (!v128.any_true(keep)) continue;
     const e = v128.and(expF64x2(x), keep);
-    const e0 = f64x2.extract_lane(e, 0), e1 = f64x2.extract_lane(e, 1);
-    zs = zs + e0;
-    zs = zs + e1;
-    const z0 = z + <usize>l * rb, z1 = z0 + rb;
-    const s0 = f64x2.splat(e0), s1 = f64x2.splat(e1);
-    for (let k = 0; k < dv; k += 2) {
-      const o = <usize>k << 3;
-      v128.store(acc + o, f64x2.add(f64x2.add(v128.load(acc + o), f64x2.mul(s0, v128.load(z0 + o))), f64x2.mul(s1, v128.load(z1 + o))));
+    zs = zs + f64x2.extract_lane(e, 0);
+    zs = zs + f64x2.extract_lane(e, 1);
+    store<i32>(K_idx + (<usize>np << 2), l);
+    v128.store(K_e + (<usize>np << 4), e);
+    np++;
+  }
+  let kk = 0;
+  for (; kk + 8 <= dv; kk += 8) {
+    const o = <usize>kk << 3;
+    let a0 = f64x2.splat(0.0), a1 = a0, a2 = a0, a3 = a0;
+    for (let q = 0; q < np; q++) {
+      const e = v128.load(K_e + (<usize>q << 4));
+      const s0 = v128.shuffle<f64>(e, e, 0, 0), s1 = v128.shuffle<f64>(e, e, 1, 1);
+      const z0 = z + <usize>load<i32>(K_idx + (<usize>q << 2)) * rb + o, z1 = z0 + rb;
+      a0 = f64x2.add(f64x2.add(a0, f64x2.mul(s0, v128.load(z0))), f64x2.mul(s1, v128.load(z1)));
+      a1 = f64x2.add(f64x2.add(a1, f64x2.mul(s0, v128.load(z0, 16))), f64x2.mul(s1, v128.load(z1, 16)));
+      a2 = f64x2.add(f64x2.add(a2, f64x2.mul(s0, v128.load(z0, 32))), f64x2.mul(s1, v128.load(z1, 32)));
+      a3 = f64x2.add(f64x2.add(a3, f64x2.mul(s0, v128.load(z0, 48))), f64x2.mul(s1, v128.load(z1, 48)));
     }
-    if (d & 1) {
-      const o = <usize>dv << 3;
-      store<f64>(acc + o, (load<f64>(acc + o) + e0 * load<f64>(z0 + o)) + e1 * load<f64>(z1 + o));
+    v128.store(acc + o, a0);
+    v128.store(acc + o, a1, 16);
+    v128.store(acc + o, a2, 32);
+    v128.store(acc + o, a3, 48);
+  }
+  for (; kk < dv; kk += 2) {
+    const o = <usize>kk << 3;
+    let a0 = f64x2.splat(0.0);
+    for (let q = 0; q < np; q++) {
+      const e = v128.load(K_e + (<usize>q << 4));
+      const z0 = z + <usize>load<i32>(K_idx + (<usize>q << 2)) * rb + o;
+      a0 = f64x2.add(f64x2.add(a0, f64x2.mul(v128.shuffle<f64>(e, e, 0, 0), v128.load(z0))), f64x2.mul(v128.shuffle<f64>(e, e, 1, 1), v128.load(z0 + rb)));
     }
+    v128.store(acc + o, a0);
+  }
+  if (d & 1) {
+    const o = <usize>dv << 3;
+    let a = 0.0;
+    for (let q = 0; q < np; q++) {
+      const z0 = z + <usize>load<i32>(K_idx + (<usize>q << 2)) * rb + o;
+      a = (a + load<f64>(K_e + (<usize>q << 4)) * load<f64>(z0)) + load<f64>(K_e + (<usize>q << 4), 8) * load<f64>(z0 + rb);
+    }
+    store<f64>(acc + o, a);
   }
   if (n & 1) {
     const x = load<f64>(row + (<usize>even << 3)) - m;
@@ -126,11 +170,16 @@ function rowOut(i: i32, row: usize, z: usize, zn: usize, n: i32, d: i32, c: f64,
   }
 }
 
-/** mode 1: the full score matrix S (n×n, row-major), each unordered pair computed once. */
-function symmetricScores(z: usize, w: usize, n: i32, d: i32, invT: f64, S: usize): void {
+/**
+ * mode 1: the full score matrix S (n×n, row-major), each unordered pair computed once, and the
+ * row maxima rmax (n) on the way (max is exact, so they equal the maxima of the stored rows and
+ * the row pass need not read S twice).
+ */
+function symmetricScores(z: usize, w: usize, n: i32, d: i32, invT: f64, S: usize, rmax: usize): void {
   const rb = <usize>d << 3;
   const sb = <usize>n << 3;
   const even = n & ~1;
+  for (let a = 0; a < n; a++) store<f64>(rmax + (<usize>a << 3), -Infinity);
   for (let ib = 0; ib < even; ib += TILE) {
     const ie = min(ib + TILE, even);
     for (let jb = ib; jb < even; jb += TILE) {
@@ -139,13 +188,17 @@ function symmetricScores(z: usize, w: usize, n: i32, d: i32, invT: f64, S: usize
         const w0 = w + <usize>i * rb, w1 = w0 + rb;
         const si = S + <usize>i * sb;
         let l = jb == ib ? i : jb;
+        const pi = rmax + (<usize>i << 3);
         if (l == i) {
           // diagonal block: keep the canonical (i, i+1) score for both orientations
           const zi = z + <usize>i * rb;
           block(w0, w1, zi, zi + rb, d, invT, si + (<usize>i << 3), si + sb + (<usize>i << 3));
           store<f64>(si + sb + (<usize>i << 3), load<f64>(si + (<usize>(i + 1) << 3)));
+          // (max(s_ii, s_i+1,i), max(s_i,i+1, s_i+1,i+1)): both entries of row i, both of row i+1
+          v128.store(pi, f64x2.max(v128.load(pi), f64x2.max(v128.load(si + (<usize>i << 3)), v128.load(si + sb + (<usize>i << 3)))));
           l += 2;
         }
+        let m0 = f64x2.splat(-Infinity), m1 = m0;
         for (; l < je; l += 2) {
           const z0 = z + <usize>l * rb;
           const o0 = si + (<usize>l << 3), o1 = o0 + sb;
@@ -154,7 +207,13 @@ function symmetricScores(z: usize, w: usize, n: i32, d: i32, invT: f64, S: usize
           const t = S + <usize>l * sb + (<usize>i << 3);
           v128.store(t, v128.shuffle<f64>(r0, r1, 0, 2));
           v128.store(t + sb, v128.shuffle<f64>(r0, r1, 1, 3));
+          m0 = f64x2.max(m0, r0);
+          m1 = f64x2.max(m1, r1);
+          const pl = rmax + (<usize>l << 3);
+          v128.store(pl, f64x2.max(v128.load(pl), f64x2.max(r0, r1)));
         }
+        store<f64>(pi, max(load<f64>(pi), max(f64x2.extract_lane(m0, 0), f64x2.extract_lane(m0, 1))));
+        store<f64>(pi, max(load<f64>(pi, 8), max(f64x2.extract_lane(m1, 0), f64x2.extract_lane(m1, 1))), 8);
       }
     }
   }
@@ -162,12 +221,18 @@ function symmetricScores(z: usize, w: usize, n: i32, d: i32, invT: f64, S: usize
     const last = n - 1;
     const zl = z + <usize>last * rb;
     const sl = S + <usize>last * sb;
+    let ml = -Infinity;
     for (let a = 0; a < last; a++) {
       const s = dotRow(w + <usize>a * rb, zl, d) * invT;
       store<f64>(S + <usize>a * sb + (<usize>last << 3), s);
       store<f64>(sl + (<usize>a << 3), s);
+      const pa = rmax + (<usize>a << 3);
+      store<f64>(pa, max(load<f64>(pa), s));
+      ml = max(ml, s);
     }
-    store<f64>(sl + (<usize>last << 3), dotRow(w + <usize>last * rb, zl, d) * invT);
+    const sll = dotRow(w + <usize>last * rb, zl, d) * invT;
+    store<f64>(sl + (<usize>last << 3), sll);
+    store<f64>(rmax + (<usize>last << 3), max(ml, sll));
   }
 }
 
@@ -208,7 +273,9 @@ export function softmaxStep(z: usize, n: i32, d: i32, A: usize, c: f64, invT: f6
   checkRange(scratch, <usize>softmaxScratchBytes(n, d, mode));
   const w = scratch, zn = w + nd, row0 = zn + nd, row1 = row0 + (<usize>n << 3);
   const acc = (row1 + (<usize>n << 3) + 15) & ~(<usize>15);
-  const S = (acc + (<usize>(d + 2) << 3) + 15) & ~(<usize>15);
+  K_e = (acc + (<usize>(d + 2) << 3) + 15) & ~(<usize>15);
+  K_idx = K_e + (<usize>(n / 2 + 1) << 4);
+  const S = (K_idx + (<usize>(n / 2 + 1) << 2) + 15) & ~(<usize>15);
   const rb = <usize>d << 3;
   for (let a = 0; a < n; a++) {
     const za = z + <usize>a * rb, wa = w + <usize>a * rb;
@@ -220,19 +287,19 @@ export function softmaxStep(z: usize, n: i32, d: i32, A: usize, c: f64, invT: f6
     }
   }
   if (mode == 1) {
-    symmetricScores(z, w, n, d, invT, S);
+    symmetricScores(z, w, n, d, invT, S, row0); // row0 holds the row maxima in this mode
     const sb = <usize>n << 3;
-    for (let i = 0; i < n; i++) rowOut(i, S + <usize>i * sb, z, zn, n, d, c, cut, acc);
+    for (let i = 0; i < n; i++) rowOut(i, S + <usize>i * sb, z, zn, n, d, c, cut, acc, true, load<f64>(row0 + (<usize>i << 3)));
   } else {
     for (let i = 0; i < n; i += 2) {
       const two = i + 1 < n;
       if (two) {
         pairRows(i, true, z, w, n, d, invT, row0, row1);
-        rowOut(i, row0, z, zn, n, d, c, cut, acc);
-        rowOut(i + 1, row1, z, zn, n, d, c, cut, acc);
+        rowOut(i, row0, z, zn, n, d, c, cut, acc, false, 0.0);
+        rowOut(i + 1, row1, z, zn, n, d, c, cut, acc, false, 0.0);
       } else {
         pairRows(i, false, z, w, n, d, invT, row0, row1);
-        rowOut(i, row0, z, zn, n, d, c, cut, acc);
+        rowOut(i, row0, z, zn, n, d, c, cut, acc, false, 0.0);
       }
     }
   }

@@ -1,5 +1,5 @@
 // Self-attention particles on the unit sphere S^{d−1} (Geshkovski, Letrouit, Polyanskiy,
-// Rigollet, arXiv 2312.10794; seeds 000/001):
+// Rigollet, arXiv 2312.10794; docs/algorithms/attention.md):
 //   ẋ_i = P⊥_{x_i}( (1/Z_i) Σ_j e^{β⟨Q x_i, K x_j⟩} V x_j ),   P⊥_x y = y − ⟨x, y⟩ x,
 //   Z_i = Σ_j e^{β⟨Q x_i, K x_j⟩} (SA)  or  Z_i = n (USA),
 // integrated with classical RK4 (step h) and renormalised to the sphere after every step.

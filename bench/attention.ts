@@ -10,7 +10,7 @@
  * Tokens standard normal, A = QQᵀ/d + I (Q standard normal), α = 1, tie tolerance 1e-12 (the anchors').
  * Usage: npm run bench -- attention [--quick] [--only=hardmax|collapse|softmax|sphere]
  */
-import { createRng, hardmaxDynamics, init, softmaxDynamics, sphereDynamics, type HardmaxOptions, type PointCloud } from '../src/index.js';
+import { createRng, hardmaxDynamics, init, softmaxDynamics, sphereDynamics, trajectoryFrame, type HardmaxOptions, type PointCloud } from '../src/index.js';
 import { softmaxCut, softmaxStepJS } from '../src/kernels/softmax.js';
 import { runPeer } from './lib/peers.js';
 import { printRows, ratio, saveReport, type Row } from './lib/report.js';
@@ -41,7 +41,7 @@ const absSum = (a: Float64Array): number => a.reduce((s, v) => s + Math.abs(v), 
 async function twinTime(name: string, cloud: PointCloud, opts: HardmaxOptions): Promise<number> {
   await init({ backend: 'js' });
   try {
-    return time(name, () => hardmaxDynamics(cloud, { ...opts, record: false }).tokens.data, { maxTime: 1, minSamples: 1 }).seconds;
+    return time(name, () => hardmaxDynamics(cloud, { ...opts }).tokens.data, { maxTime: 1, minSamples: 1 }).seconds;
   } finally {
     await init();
   }
@@ -59,12 +59,12 @@ for (const [kind, d] of [['hardmax', 16], ['hardmax', 2], ['softmax', 16]] as co
   let ours: { seconds: number; value: number };
   let twin: number;
   if (kind === 'hardmax') {
-    const run = () => hardmaxDynamics(cloud, { A, alpha, steps, record: false }).tokens.data;
+    const run = () => hardmaxDynamics(cloud, { A, alpha, steps }).tokens.data;
     const t = time(wl, run, { maxTime: quick ? 1 : 4 });
     ours = { seconds: t.seconds, value: absSum(run()) };
     twin = await twinTime(`${wl} twin`, cloud, { A, alpha, steps });
   } else {
-    const run = () => softmaxDynamics(cloud, { A, alpha, temperature: T, steps, record: false }).tokens.data;
+    const run = () => softmaxDynamics(cloud, { A, alpha, temperature: T, steps }).tokens.data;
     const t = time(wl, run, { maxTime: quick ? 1 : 4 });
     ours = { seconds: t.seconds, value: absSum(run()) };
     twin = time(`${wl} twin`, () => {
@@ -88,12 +88,12 @@ if (wanted('collapse')) {
   const { Z, A } = workload(9, n, d);
   const cloud = { n, d, data: Z };
   const wl = `hardmax n=${n} d=2 ${long} steps (collapse)`;
-  const opts = { A, alpha, steps: long, record: false };
-  const probe = hardmaxDynamics(cloud, { ...opts, record: true });
+  const opts = { A, alpha, steps: long };
+  const probe = hardmaxDynamics(cloud, { ...opts, trajectory: true });
   let collapsedAt = -1;
   for (let k = 0; k <= long && collapsedAt < 0; k++) {
     const seen = new Set<string>();
-    const t = probe.trajectory[k].data;
+    const t = trajectoryFrame(probe.trajectory!, k).data;
     for (let i = 0; i < n; i++) seen.add(t[2 * i] + ',' + t[2 * i + 1]);
     if (seen.size <= n / 10) collapsedAt = k;
   }

@@ -30,7 +30,7 @@ for (let i = 0; i < n; i++) {
   Z.data[2 * i + 1] = 0.3 + 0.7 * rng.normal();
 }
 
-const r = hardmaxDynamics(Z, { A, alpha, steps });
+const r = hardmaxDynamics(Z, { A, alpha, steps, trajectory: true });
 const eq = checkEquilibrium(r, { tolerance: 1e-8 });
 const leaders = eq.leaders; // leader atoms of the final configuration
 const isLeader = new Set(leaders);
@@ -47,7 +47,7 @@ for (const c of r.clusters) {
 
 // Softmax attention (eq. 4.2) tends to the hardmax dynamics as T → 0.
 for (const T of [1e-1, 1e-2, 1e-3]) {
-  const s = softmaxDynamics(Z, { A, alpha, steps, temperature: T, record: false });
+  const s = softmaxDynamics(Z, { A, alpha, steps, temperature: T });
   let dev = 0;
   for (let j = 0; j < 2 * n; j++) dev = Math.max(dev, Math.abs(s.tokens.data[j] - r.tokens.data[j]));
   console.log(`  softmax T = ${T}: max |z_softmax − z_hardmax| after ${steps} steps = ${dev.toExponential(2)}`);
@@ -76,7 +76,8 @@ function hull(data, idx) {
 
 function picture(r, leaders, eq) {
   const S = 760, pad = 30;
-  const z0 = r.trajectory[0].data, zf = r.tokens.data;
+  const frame = (k) => r.trajectory.data.subarray(k * r.tokens.n * 2, (k + 1) * r.tokens.n * 2);
+  const z0 = frame(0), zf = r.tokens.data;
   let lo = [0, 0], hi = [0, 0];
   for (let j = 0; j < z0.length; j++) (lo[j % 2] = Math.min(lo[j % 2], z0[j])), (hi[j % 2] = Math.max(hi[j % 2], z0[j]));
   const span = Math.max(hi[0] - lo[0], hi[1] - lo[1]);
@@ -89,7 +90,7 @@ function picture(r, leaders, eq) {
   const h = hull(zf, leaders);
   out.push(`<polygon points="${h.map((i) => `${X(zf[2 * i])},${Y(zf[2 * i + 1])}`).join(' ')}" fill="#d62728" fill-opacity="0.05" stroke="#d62728" stroke-width="1.6"/>`);
   for (let i = 0; i < r.tokens.n; i++) {
-    const d = r.trajectory.map((t, k) => `${k ? 'L' : 'M'}${X(t.data[2 * i])},${Y(t.data[2 * i + 1])}`).join('');
+    const d = Array.from({ length: r.trajectory.frames }, (_, k) => frame(k)).map((t, k) => `${k ? 'L' : 'M'}${X(t[2 * i])},${Y(t[2 * i + 1])}`).join('');
     out.push(`<path d="${d}" fill="none" stroke="${colorOf.get(i)}" stroke-width="0.8" opacity="0.5"/>`);
     out.push(`<circle cx="${X(z0[2 * i])}" cy="${Y(z0[2 * i + 1])}" r="1.8" fill="${colorOf.get(i)}"/>`);
   }

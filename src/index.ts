@@ -38,6 +38,10 @@ export { softmaxDynamics, softmaxDynamicsAsync, type SoftmaxOptions, type Softma
 export { sphereDynamics, sphereDynamicsAsync, countClusters, type SphereOptions, type SphereResult, type SphereAlgorithm } from './attention/sphere.js';
 export { checkEquilibrium, type EquilibriumReport } from './attention/equilibrium.js';
 export type { MatrixLike } from './attention/matrix.js';
+// attention (issue 13/15): one Trajectory for the attention dynamics, frames as PointClouds
+export { trajectoryFrame, MAX_TRAJECTORY_VALUES } from './attention/trajectory.js';
+export { attentionWeights } from './attention/softmax.js';
+export type { AttentionMask, AttentionWeights, AttentionVariantOptions, SinkhornAttentionOptions, SinkhornAttentionReport } from './attention/variants.js';
 export {
   classify,
   classifySwitchBounds,

@@ -89,7 +89,7 @@ export const WORKLOADS: Workload[] = [
     backend: 'wasm',
     setup(lib) {
       const Z = cloud(lib, 1000, 16);
-      return () => lib.hardmaxDynamics(Z, { alpha: 1, steps: 10, record: false });
+      return () => lib.hardmaxDynamics(Z, { alpha: 1, steps: 10 });
     },
   },
   {
@@ -97,7 +97,7 @@ export const WORKLOADS: Workload[] = [
     backend: 'wasm',
     setup(lib) {
       const Z = cloud(lib, 1000, 16);
-      return () => lib.softmaxDynamics(Z, { alpha: 1, temperature: 0.1, steps: 10, record: false });
+      return () => lib.softmaxDynamics(Z, { alpha: 1, temperature: 0.1, steps: 10 });
     },
   },
   {

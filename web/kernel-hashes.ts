@@ -114,10 +114,10 @@ export function kernelOutputs(lib: Lib): [string, Float64Array | string, boolean
   // The constructions are TypeScript that calls Math.log / Math.exp / Math.cos…, whose last bit
   // ECMAScript leaves to the engine (Node 20's V8 and Chromium's differ): compared to a tolerance.
   const Z = randomCloud(lib, 31, 61, 2);
-  add('hardmax d=2', () => lib.hardmaxDynamics(Z, { steps: 20, record: false }).tokens.data);
+  add('hardmax d=2', () => lib.hardmaxDynamics(Z, { steps: 20 }).tokens.data);
   const Z5 = randomCloud(lib, 32, 37, 5);
-  add('hardmax d=5', () => lib.hardmaxDynamics(Z5, { steps: 20, record: false }).tokens.data);
-  add('softmax d=5', () => lib.softmaxDynamics(Z5, { steps: 20, temperature: 0.3, record: false }).tokens.data);
+  add('hardmax d=5', () => lib.hardmaxDynamics(Z5, { steps: 20 }).tokens.data);
+  add('softmax d=5', () => lib.softmaxDynamics(Z5, { steps: 20, temperature: 0.3 }).tokens.data);
   add('sphere d=3', () => lib.sphereDynamics(randomCloud(lib, 33, 41, 3), { steps: 50, dt: 0.05 }).tokens.data);
   const Y = randomCloud(lib, 34, 53, 2);
   add('wasserstein1 value+potentials', () => {

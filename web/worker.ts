@@ -37,6 +37,8 @@ import {
   uniformTransportLayers,
   type Controls,
   type FlowResult,
+  trajectoryFrame,
+  type Trajectory,
 } from '../src/index.js';
 import {
   IMPORT_LIMITS,
@@ -126,22 +128,23 @@ const JOBS: Record<JobName, Job> = {
     const { alpha = 0.5, steps = 60 } = ctx.params;
     const n = ctx.data.points.length / 2;
     ctx.progress(0, 'iterating');
-    const r = hardmaxDynamics({ n, d: 2, data: ctx.data.points }, { alpha, steps });
-    const leaders = new Uint8Array(r.trajectory.length * n);
+    const r = hardmaxDynamics({ n, d: 2, data: ctx.data.points }, { alpha, steps, trajectory: true });
+    const tr = framesOf(r.trajectory!);
+    const leaders = new Uint8Array(tr.length * n);
     r.leaders.forEach((ls, k) => ls.forEach((i) => (leaders[k * n + i] = 1)));
     const metrics: Metric[] = [
       { key: 'clusters', label: 'clusters at the end', value: r.clusters.length },
       { key: 'leaders', label: 'leaders at the end', value: r.leaders[r.leaders.length - 1].length },
       { key: 'stableFrom', label: 'steps to cluster (leader set fixed from)', value: r.stableFrom },
     ];
-    return { ...packTokens(r.trajectory, metrics, leaders), timeLabel: 'step' };
+    return { ...packTokens(tr, metrics, leaders), timeLabel: 'step' };
   },
   softmax: async (ctx) => {
     const { alpha = 0.5, steps = 60, temperature = 0.1 } = ctx.params;
     const n = ctx.data.points.length / 2;
     ctx.progress(0, 'iterating');
-    const r = softmaxDynamics({ n, d: 2, data: ctx.data.points }, { alpha, steps, temperature });
-    return { ...packTokens(r.trajectory, [{ key: 'clusters', label: 'clusters at the end (1e-6)', value: r.clusters.length }], null), timeLabel: 'step' };
+    const r = softmaxDynamics({ n, d: 2, data: ctx.data.points }, { alpha, steps, temperature, trajectory: true });
+    return { ...packTokens(framesOf(r.trajectory!), [{ key: 'clusters', label: 'clusters at the end (1e-6)', value: r.clusters.length }], null), timeLabel: 'step' };
   },
   flow: async (ctx) => {
     if (!ctx.params.controlsJSON) throw new Error('no controls loaded: construct or import controls first');
@@ -205,8 +208,8 @@ const JOBS: Record<JobName, Job> = {
     }
     ctx.progress(0, 'integrating');
     const every = Math.max(1, Math.ceil(steps / 200));
-    const r = sphereDynamics({ n, d: 3, data: X }, { beta, steps, dt, every });
-    const flat = r.trajectory.map((f) => {
+    const r = sphereDynamics({ n, d: 3, data: X }, { beta, steps, dt, trajectory: { every } });
+    const flat = framesOf(r.trajectory!).map((f) => {
       const out = new Float64Array(2 * n);
       for (let i = 0; i < n; i++) (out[2 * i] = f.data[3 * i]), (out[2 * i + 1] = f.data[3 * i + 1]);
       return { n, d: 2, data: out };
@@ -216,7 +219,7 @@ const JOBS: Record<JobName, Job> = {
       { key: 'Tsphere', label: 'time T = steps · dt', value: steps * dt },
       { key: 'beta', label: 'inverse temperature β', value: beta },
     ], null, steps);
-    return { ...packed, times: Float64Array.from(r.times) };
+    return { ...packed, times: Float64Array.from(r.trajectory!.times) };
   },
 };
 
@@ -332,6 +335,11 @@ function packFlow(controls: Controls, r: FlowResult, metrics: Metric[]): Omit<Ru
     leaders: null,
     series: null,
   };
+}
+
+/** The frames of an attention Trajectory as PointClouds (views, no copies). */
+function framesOf(t: Trajectory): PointCloud[] {
+  return Array.from({ length: t.frames }, (_, f) => trajectoryFrame(t, f));
 }
 
 /** Attention trajectories: one frame per step, no layers. */

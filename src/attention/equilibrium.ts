@@ -1,7 +1,8 @@
 /**
- * Thm 4.1 of seed 002 (clustering of the hardmax dynamics, Alcalde–Fantuzzi–Zuazua): as k → ∞
+ * Thm 4.1 of the survey arXiv 2510.03303 (clustering of the hardmax dynamics, Alcalde–Fantuzzi–Zuazua,
+ * arXiv 2407.01602): as k → ∞
  * every token converges either to a leader or to the A-norm projection of the origin onto a
- * face of the convex hull of the leaders. ALGORITHMS.md §D2.4 derives the non-leader case:
+ * face of the convex hull of the leaders. docs/algorithms/attention.md ("Thm 4.1") derives the non-leader case:
  * a stationary non-leader z* attends equally to a set F of leaders, equals their mean, and that
  * mean is the A-orthogonal projection of 0 onto aff(F).
  *
@@ -11,7 +12,9 @@
  * and reports |z_i − p_i| and whether p_i lies in conv F_i (barycentric weights ≥ −faceTolerance).
  */
 import { InvalidArgumentError } from '../errors.js';
+import { asOptions, checkTolerance } from '../validate.js';
 import type { HardmaxResult } from './hardmax.js';
+import { scaleExponent, scalePow2 } from './trajectory.js';
 
 export interface EquilibriumReport {
   /** max over tokens of the violation (0 for leaders). */
@@ -21,7 +24,7 @@ export interface EquilibriumReport {
   violation: Float64Array;
   /** face[i]: the leaders spanning token i's face ([i] for a leader). */
   face: number[][];
-  /** worstViolation ≤ tolerance. */
+  /** worstViolation ≤ tolerance · max|z| (the dynamics are homogeneous in the tokens' scale). */
   ok: boolean;
   /**
    * The leaders of the final configuration as atoms (ascending): one representative token per
@@ -31,26 +34,31 @@ export interface EquilibriumReport {
   leaders: number[];
 }
 
-export function checkEquilibrium(result: HardmaxResult, options: { tolerance?: number; faceTolerance?: number } = {}): EquilibriumReport {
-  if (!result || typeof result !== 'object' || !result.tokens || !Array.isArray(result.leaders)) {
+export function checkEquilibrium(result: HardmaxResult, optionsIn?: { tolerance?: number; faceTolerance?: number }): EquilibriumReport {
+  if (!result || typeof result !== 'object' || !result.tokens || !(result.tokens.data instanceof Float64Array) || !Array.isArray(result.leaders) || !(result.A instanceof Float64Array)) {
     throw new InvalidArgumentError('result', result, 'the result of hardmaxDynamics');
   }
-  const tolerance = options.tolerance ?? 1e-6;
-  const faceTol = options.faceTolerance ?? 1e-6;
-  const { n, d, data: z } = result.tokens;
-  const A = result.A;
+  const options = asOptions(optionsIn);
+  const tolerance = checkTolerance('options.tolerance', options.tolerance, 1e-6, { positive: true });
+  const faceTol = checkTolerance('options.faceTolerance', options.faceTolerance, 1e-6, { positive: true });
+  const { n, d } = result.tokens;
+  // Computed on z / 2^e and A / 2^k (powers of two, ./trajectory.ts): nothing overflows, the
+  // faces and projections are the same, and violations are scaled back by 2^e.
+  const e = scaleExponent(result.tokens.data);
+  const z = scalePow2(Float64Array.from(result.tokens.data), -e);
+  const A = scalePow2(Float64Array.from(result.A), -scaleExponent(result.A));
   const Az = (o: number): Float64Array => {
     const w = new Float64Array(d);
     for (let k = 0; k < d; k++) for (let j = 0; j < d; j++) w[k] += A[k * d + j] * z[o + j];
     return w;
   };
   // Leaders as atoms: tokens that collapsed exactly onto each other attend to each other, so
-  // by the letter of C_i = {i} none of them is a leader (ALGORITHMS.md §D1). Merge coincident
-  // tokens (within `tolerance`·max(1, max|z|)) into one atom; an atom p is a leader when ⟨Ap, p⟩ beats ⟨Ap, q⟩ for every other atom q
-  // by more than the run's tie tolerance.
+  // by the letter of C_i = {i} none of them is a leader (docs/algorithms/attention.md). Merge
+  // coincident tokens (within tolerance·max|z|) into one atom; an atom p is a leader when
+  // ⟨Ap, p⟩ beats ⟨Ap, q⟩ for every other atom q by more than the run's tie tolerance.
   const atomOf = new Int32Array(n);
   const atoms: number[] = [];
-  let R = 1;
+  let R = 0;
   for (const v of z) R = Math.max(R, Math.abs(v));
   const merge = tolerance * R;
   for (let i = 0; i < n; i++) {
@@ -109,7 +117,13 @@ export function checkEquilibrium(result: HardmaxResult, options: { tolerance?: n
   }
   let worst = 0, worstToken = -1;
   for (let i = 0; i < n; i++) if (violation[i] > worst || worstToken < 0) { worst = violation[i]; worstToken = i; }
-  return { worstViolation: worst, worstToken, violation, face, ok: worst <= tolerance, leaders: L.slice().sort((a, b) => a - b) };
+  const ok = worst <= tolerance * R;
+  scalePow2(violation, e);
+  return { worstViolation: worst * pow2Safe(e), worstToken, violation, face, ok, leaders: L.slice().sort((a, b) => a - b) };
+}
+
+function pow2Safe(e: number): number {
+  return scalePow2(Float64Array.of(1), e)[0];
 }
 
 /** A-orthogonal projection of 0 onto aff{z_l : l ∈ F}: p = ℓ₀ + U c with (UᵀAU) c = −UᵀAℓ₀. */

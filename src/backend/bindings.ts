@@ -54,13 +54,15 @@ export interface KernelBindings {
   sinkhornTruncBuild(C: Ptr, n: number, m: number, f: Ptr, g: Ptr, eps: number, Z: Ptr, Zc: Ptr, Lr: number, Lc: number, vals: Ptr, col: Ptr, rowStart: Ptr, cap: number): number;
   sinkhornTruncIterate(vals: Ptr, col: Ptr, rowStart: Ptr, n: number, m: number, a: Ptr, b: Ptr, u: Ptr, v: Ptr, acc: Ptr, iterations: number, ratio: number, info: Ptr): number;
   sinkhornTruncPlanStats(C: Ptr, vals: Ptr, col: Ptr, rowStart: Ptr, n: number, m: number, u: Ptr, v: Ptr, r: Ptr, c: Ptr, out: Ptr): void;
-  // assembly/hardmax.ts
-  hardmaxStep(
-    za: Ptr, m: number, d: number, G: Ptr, c: number, tol: number, mode: number, update: number,
+  // assembly/hardmax.ts — one step of eq. 4.1 on atoms, in row blocks
+  hardmaxRows(
+    za: Ptr, m: number, d: number, G: Ptr, c: number, tol: number, mode: number, r0: number, r1: number,
     n: number, mult: Ptr, perm: Ptr, off: Ptr, atomOf: Ptr,
-    leader: Ptr, first: Ptr, count: Ptr, scratch: Ptr,
+    zn: Ptr, rthr: Ptr, first: Ptr, count: Ptr, cntA: Ptr, firstA: Ptr, scratch: Ptr,
   ): number;
   hardmaxScratchBytes(m: number, d: number, n: number): number;
+  hardmaxLeaders(za: Ptr, m: number, d: number, G: Ptr, tol: number, r0: number, r1: number, rthr: Ptr, cntA: Ptr, firstA: Ptr, leader: Ptr, scratch: Ptr): void;
+  hardmaxLeaderScratchBytes(m: number, d: number): number;
   // assembly/softmax.ts
   softmaxStep(z: Ptr, n: number, d: number, A: Ptr, c: number, invT: number, cut: number, mode: number, scratch: Ptr): void;
   softmaxScratchBytes(n: number, d: number, mode: number): number;
@@ -79,7 +81,7 @@ export const KERNEL_EXPORTS = Object.keys({
   dualViolation: 1, sspSolve: 1, sspScratchBytes: 1, nsScratchBytes: 1, nsSolve: 1, auctionScratchBytes: 1,
   auctionAssign: 1, auctionDualViolation: 1, radixSortF64: 1, radixScratchBytes: 1, w1dSortedEqual: 1, w1dSortedMerge: 1,
   sinkhornInitPotentials: 1, sinkhornKernel: 1, sinkhornIterate: 1, sinkhornAbsorb: 1, sinkhornPlanStats: 1,
-  sinkhornTruncMaxima: 1, sinkhornTruncBuild: 1, sinkhornTruncIterate: 1, sinkhornTruncPlanStats: 1, hardmaxStep: 1,
-  hardmaxScratchBytes: 1, softmaxStep: 1, softmaxScratchBytes: 1, sphereRk4: 1, sphereScratchBytes: 1,
+  sinkhornTruncMaxima: 1, sinkhornTruncBuild: 1, sinkhornTruncIterate: 1, sinkhornTruncPlanStats: 1, hardmaxRows: 1,
+  hardmaxScratchBytes: 1, hardmaxLeaders: 1, hardmaxLeaderScratchBytes: 1, softmaxStep: 1, softmaxScratchBytes: 1, sphereRk4: 1, sphereScratchBytes: 1,
   scoreBatch: 1, scoreScratchBytes: 1,
 } satisfies Record<keyof KernelBindings, 1>) as (keyof KernelBindings)[];

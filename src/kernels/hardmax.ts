@@ -1,6 +1,6 @@
 /**
  * Pure-TypeScript twins of assembly/hardmax.ts: one step of the hardmax dynamics
- * (seed 002, eq. 4.1a–b)
+ * (survey arXiv 2510.03303, eq. 4.1a–b; docs/algorithms/attention.md)
  *   C_i = { l : S_il ≥ m_i − tol·max(1, |m_i|) },  m_i = max_l S_il,
  *   z_i ← z_i + c·(mean_{l∈C_i} z_l − z_i),  c = α/(1+α).
  *
@@ -127,6 +127,8 @@ export function leaderFlagsJS(sets: Int32Array[], flag: Int32Array): void {
  * atomOf[i] is token i's atom.
  */
 export interface AtomLayout {
+  /** Number of tokens. */
+  readonly n: number;
   m: number;
   mult: Int32Array;
   perm: Int32Array;
@@ -135,33 +137,56 @@ export interface AtomLayout {
 }
 
 /**
- * Twin of the kernel's step on atoms (brute force over atoms), in place on za (m × d).
- * Per atom a: first[a] = min C_i and count[a] = |C_i| in tokens (i any member), leader[a] = 1
- * when a's smallest token leads a group. Bit-identical to hardmaxStepJS on the expanded tokens:
- * the scores of two tokens depend only on their coordinates, and the mean visits the tokens
- * of C_i in ascending index order.
+ * Per-step state of the row phase, kept by the caller across the row blocks of one step
+ * (twin of the kernel's output arrays): zn (m × d) new atom coordinates, rthr the row
+ * thresholds, first/count (token-level min C_i and |C_i|), cntA/firstA (atom-level |C_a|, min C_a).
  */
-export function hardmaxAtomStepJS(
-  za: Float64Array, d: number, G: Float64Array, c: number, tol: number, update: boolean, atoms: AtomLayout,
-  leader: Int32Array, first: Int32Array, count: Int32Array,
-): void {
-  const { m, mult, perm, off, atomOf } = atoms;
+export interface HardmaxRowState {
+  zn: Float64Array;
+  rthr: Float64Array;
+  first: Int32Array;
+  count: Int32Array;
+  cntA: Int32Array;
+  firstA: Int32Array;
+}
+
+export function hardmaxRowState(m: number, d: number): HardmaxRowState {
+  return { zn: new Float64Array(m * d), rthr: new Float64Array(m), first: new Int32Array(m), count: new Int32Array(m), cntA: new Int32Array(m), firstA: new Int32Array(m) };
+}
+
+/** Brute-force row a over atoms: C_a (ascending atoms) and the threshold. */
+function atomRow(u: Float64Array, m: number, d: number, a: number, tol: number, row: Float64Array): { mask: number[]; thr: number } {
+  let mx = -Infinity;
+  for (let b = 0; b < m; b++) {
+    const s = dotCanonJS(u, Math.min(a, b) * d, u, Math.max(a, b) * d, d);
+    row[b] = s;
+    if (s > mx) mx = s;
+  }
+  const thr = tieThreshold(mx, tol);
+  const mask: number[] = [];
+  for (let b = 0; b < m; b++) if (row[b] >= thr) mask.push(b);
+  return { mask, thr };
+}
+
+/**
+ * Twin of the kernel's hardmaxRows (brute force over atoms, any mode): rows [r0, r1) of one
+ * step on the atoms za (m × d) into `st`. Bit-identical to hardmaxStepJS on the expanded
+ * tokens: the scores of two tokens depend only on their coordinates, and the mean visits the
+ * tokens of C_i in ascending index order. Returns the work (score evaluations), or −1 when a
+ * row's argmax set is empty (a non-finite score; that row is left unset, like the kernel).
+ */
+export function hardmaxAtomRowsJS(
+  za: Float64Array, d: number, G: Float64Array, c: number, tol: number, atoms: AtomLayout, r0: number, r1: number, st: HardmaxRowState,
+): number {
+  const { m, perm, off, atomOf } = atoms;
   const u = new Float64Array(m * d);
   computeWJS(za, m, d, G, u);
-  const zn = new Float64Array(m * d);
   const row = new Float64Array(m);
-  const sets: Int32Array[] = [];
-  for (let a = 0; a < m; a++) {
-    let mx = -Infinity;
-    for (let b = 0; b < m; b++) {
-      const s = dotCanonJS(u, a * d, u, b * d, d);
-      row[b] = s;
-      if (s > mx) mx = s;
-    }
-    const thr = tieThreshold(mx, tol);
-    const mask: number[] = [];
-    for (let b = 0; b < m; b++) if (row[b] >= thr) mask.push(b);
-    sets.push(Int32Array.from(mask));
+  let bad = false;
+  for (let a = r0; a < r1; a++) {
+    const { mask, thr } = atomRow(u, m, d, a, tol, row);
+    st.rthr[a] = thr;
+    if (mask.length === 0) { bad = true; continue; }
     // the tokens of C_i in ascending order, each carrying its atom's coordinates
     const inC = new Uint8Array(m);
     for (const b of mask) inC[b] = 1;
@@ -173,12 +198,57 @@ export function hardmaxAtomStepJS(
       for (let q = 0; q < cnt; q++) s = s + za[seq[q] * d + k];
       const mean = s / cnt;
       const x = za[a * d + k];
-      zn[a * d + k] = x + c * (mean - x);
+      st.zn[a * d + k] = x + c * (mean - x);
     }
-    first[a] = perm[off[mask[0]]];
-    count[a] = cnt;
+    st.first[a] = perm[off[mask[0]]];
+    st.count[a] = cnt;
+    st.cntA[a] = mask.length;
+    st.firstA[a] = mask[0];
   }
-  void mult;
-  leaderFlagsJS(sets, leader);
-  if (update) za.set(zn);
+  return bad ? -1 : (r1 - r0) * m;
+}
+
+/**
+ * Twin of the kernel's hardmaxLeaders: leader[a] for rows [r0, r1) from a complete row phase
+ * (rthr, cntA, firstA of every atom): a = min C_a and C_b = C_a for every b ∈ C_a (checked as
+ * |C_b| = |C_a|, min C_b = a and S_bx ≥ thr_b for every x ∈ C_a). Same flags as leaderFlagsJS.
+ */
+export function hardmaxAtomLeadersJS(za: Float64Array, m: number, d: number, G: Float64Array, tol: number, r0: number, r1: number, st: HardmaxRowState, leader: Int32Array): void {
+  const u = new Float64Array(m * d);
+  computeWJS(za, m, d, G, u);
+  const row = new Float64Array(m);
+  for (let a = r0; a < r1; a++) {
+    let flag = 0;
+    if (st.firstA[a] === a) {
+      const g = st.cntA[a];
+      if (g === 1) flag = 1;
+      else {
+        const { mask } = atomRow(u, m, d, a, tol, row);
+        flag = mask.length === g ? 1 : 0;
+        for (let q = 0; q < mask.length && flag; q++) {
+          const b = mask[q];
+          if (b === a) continue;
+          if (st.cntA[b] !== g || st.firstA[b] !== a) { flag = 0; break; }
+          for (const r of mask) {
+            if (!(dotCanonJS(u, Math.min(b, r) * d, u, Math.max(b, r) * d, d) >= st.rthr[b])) { flag = 0; break; }
+          }
+        }
+      }
+    }
+    leader[a] = flag;
+  }
+}
+
+/** One whole step on atoms with the twins (rows then leaders); za is updated when `update`. */
+export function hardmaxAtomStepJS(
+  za: Float64Array, d: number, G: Float64Array, c: number, tol: number, update: boolean, atoms: AtomLayout,
+  leader: Int32Array, first: Int32Array, count: Int32Array,
+): void {
+  const m = atoms.m;
+  const st = hardmaxRowState(m, d);
+  hardmaxAtomRowsJS(za, d, G, c, tol, atoms, 0, m, st);
+  hardmaxAtomLeadersJS(za, m, d, G, tol, 0, m, st, leader);
+  first.set(st.first);
+  count.set(st.count);
+  if (update) za.set(st.zn);
 }

@@ -1,6 +1,6 @@
 /**
  * Pure-TypeScript twin of assembly/softmax.ts: one step of the softmax attention dynamics
- * (seed 002, eq. 4.2)  z_i ← z_i + c·(Σ_l P_il z_l − z_i),  P_il ∝ e^{⟨A z_i, z_l⟩/T},
+ * (survey arXiv 2510.03303, eq. 4.2)  z_i ← z_i + c·(Σ_l P_il z_l − z_i),  P_il ∝ e^{⟨A z_i, z_l⟩/T},
  * in the kernel's operation order, so both agree bit for bit (in either kernel mode):
  *   scores S_il = dot(w_a, z_b)·(1/T), a = min(i,l), b = max(i,l), w = A z (the canonical,
  *   exactly symmetric scores of ./hardmax.ts); m_i = max_l S_il; e_il = exp(S_il − m_i) from

@@ -1,8 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { AbortError, checkEquilibrium, hardmaxDynamics, hardmaxDynamicsAsync, init, InvalidArgumentError, NonFiniteError, ShapeMismatchError, type HardmaxAlgorithm, type HardmaxResult } from '../../src/index.js';
+import { AbortError, checkEquilibrium, hardmaxDynamics, hardmaxDynamicsAsync, init, InvalidArgumentError, NonFiniteError, ShapeMismatchError, trajectoryFrame, type HardmaxAlgorithm, type HardmaxResult } from '../../src/index.js';
 import { choleskyFactorT, hardmaxStepJS } from '../../src/kernels/hardmax.js';
 import { asSPD } from '../../src/attention/matrix.js';
+import { scaleExponent, scalePow2 } from '../../src/attention/trajectory.js';
+
+/** The run's scale (docs/algorithms/attention.md): tokens z·2^−e, G from A·2^−k. */
+function scaledStart(data: Float64Array, A: number[][] | Float64Array | undefined, d: number): { z: Float64Array; G: Float64Array; e: number } {
+  const e = scaleExponent(data);
+  const S = asSPD(A as number[][] | undefined, d);
+  return { z: scalePow2(Float64Array.from(data), -e), G: choleskyFactorT(scalePow2(S, -scaleExponent(S)), d), e };
+}
 import { createRng, randomCloud } from '../helpers.js';
 
 const NOTEBOOK = [[1, 1 / 3], [-1 / 12, 1 / 12], [-1, -1], [0, 1 / 4], [-0.3, -0.7], [-0.6, -0.9], [0.8, 0.1], [0.6, 0.15]];
@@ -26,8 +34,7 @@ function expectSameRun(a: ReturnType<typeof hardmaxDynamics>, b: ReturnType<type
 function referenceRun(Z: number[][] | { n: number; d: number; data: Float64Array }, opts: { A?: number[][]; alpha?: number; steps: number; tieTolerance?: number }) {
   const rows = Array.isArray(Z) ? Z : Array.from({ length: Z.n }, (_, i) => Array.from(Z.data.subarray(i * Z.d, i * Z.d + Z.d)));
   const n = rows.length, d = rows[0].length;
-  const z = Float64Array.from(rows.flat());
-  const G = choleskyFactorT(asSPD(opts.A, d), d);
+  const { z, G, e } = scaledStart(Float64Array.from(rows.flat()), opts.A, d);
   const alpha = opts.alpha ?? 0.5, tol = opts.tieTolerance ?? 1e-12;
   const lead = new Int32Array(n), first = new Int32Array(n), count = new Int32Array(n);
   const leaders: number[][] = [];
@@ -35,7 +42,7 @@ function referenceRun(Z: number[][] | { n: number; d: number; data: Float64Array
     hardmaxStepJS(z, n, d, G, alpha / (1 + alpha), tol, s < opts.steps, lead, first, count);
     leaders.push(Array.from(lead.keys()).filter((i) => lead[i]));
   }
-  return { tokens: z, leaders, attention: Array.from(first) };
+  return { tokens: scalePow2(z, e), leaders, attention: Array.from(first) };
 }
 
 function expectEqualsReference(r: HardmaxResult, ref: ReturnType<typeof referenceRun>): void {
@@ -68,14 +75,16 @@ describe('hardmaxDynamics', () => {
   beforeAll(() => init({ variant: 'debug' }));
 
   it('reproduces the notebook configuration (A = I, α = 0.5, 30 steps)', () => {
-    const r = hardmaxDynamics(NOTEBOOK, { alpha: 0.5, steps: 30 });
+    const r = hardmaxDynamics(NOTEBOOK, { alpha: 0.5, steps: 30, trajectory: true });
     expect(r.leaders[0]).toEqual([0, 2]);
     expect(r.leaders[30]).toEqual([0, 1, 2]);
-    const t1 = r.trajectory[1].data;
+    expect(r.trajectory!.frames).toBe(31);
+    expect(Array.from(r.trajectory!.times)).toEqual(Array.from({ length: 31 }, (_, k) => k));
+    const t1 = trajectoryFrame(r.trajectory!, 1).data;
     expect(t1[2]).toBeCloseTo(-1 / 18, 15);
     expect(t1[3]).toBeCloseTo(5 / 36, 15);
     // token 1 never moves again
-    for (let k = 1; k <= 30; k++) expect([r.trajectory[k].data[2], r.trajectory[k].data[3]]).toEqual([t1[2], t1[3]]);
+    for (let k = 1; k <= 30; k++) expect([trajectoryFrame(r.trajectory!, k).data[2], trajectoryFrame(r.trajectory!, k).data[3]]).toEqual([t1[2], t1[3]]);
     const fin = r.tokens.data;
     for (const i of [3, 6, 7]) expect(Math.hypot(fin[2 * i] - 1, fin[2 * i + 1] - 1 / 3)).toBeLessThan(1e-4);
     for (const i of [4, 5]) expect(Math.hypot(fin[2 * i] + 1, fin[2 * i + 1] + 1)).toBeLessThan(1e-4);
@@ -96,7 +105,7 @@ describe('hardmaxDynamics', () => {
   it('stableFrom: the step after which the leader set no longer changed (emerging leader at step 1, collapse not counted)', () => {
     for (const mergeCoincident of [true, false]) {
       for (const tieTolerance of [0, 1e-12]) {
-        const r = hardmaxDynamics(NOTEBOOK, { alpha: 0.5, steps: 300, mergeCoincident, tieTolerance, record: false });
+        const r = hardmaxDynamics(NOTEBOOK, { alpha: 0.5, steps: 300, mergeCoincident, tieTolerance });
         expect(r.leaders[0]).toEqual([0, 2]);
         expect(r.leaders.slice(1).every((l) => l.join() === '0,1,2')).toBe(true);
         expect(r.stableFrom).toBe(1);
@@ -153,7 +162,7 @@ describe('hardmaxDynamics', () => {
         const ref = referenceRun(Z, { A, steps: 10, alpha: 0.5, tieTolerance });
         for (const algorithm of ['brute-force', 'symmetric', 'hull'] as HardmaxAlgorithm[]) {
           for (const mergeCoincident of [true, false]) {
-            expectEqualsReference(hardmaxDynamics(Z, { A, steps: 10, alpha: 0.5, tieTolerance, algorithm, mergeCoincident, record: false }), ref);
+            expectEqualsReference(hardmaxDynamics(Z, { A, steps: 10, alpha: 0.5, tieTolerance, algorithm, mergeCoincident }), ref);
             cases++;
           }
         }
@@ -170,10 +179,11 @@ describe('hardmaxDynamics', () => {
       const steps = 70;
       const ref = referenceRun(Z, { A: A as number[][] | undefined, alpha: 1, steps });
       const algorithms: HardmaxAlgorithm[] = d === 2 ? ['auto', 'brute-force', 'symmetric', 'hull'] : ['auto', 'brute-force', 'symmetric'];
-      const runs = algorithms.map((algorithm) => hardmaxDynamics(Z, { A: A as number[][] | undefined, alpha: 1, steps, algorithm }));
-      const plain = hardmaxDynamics(Z, { A: A as number[][] | undefined, alpha: 1, steps, mergeCoincident: false });
+      const runs = algorithms.map((algorithm) => hardmaxDynamics(Z, { A: A as number[][] | undefined, alpha: 1, steps, algorithm, trajectory: true }));
+      const plain = hardmaxDynamics(Z, { A: A as number[][] | undefined, alpha: 1, steps, mergeCoincident: false, trajectory: { every: 7 } });
       for (const r of [...runs, plain]) expectEqualsReference(r, ref);
-      for (let k = 0; k <= steps; k += 7) expect(Array.from(runs[0].trajectory[k].data)).toEqual(Array.from(plain.trajectory[k].data));
+      expect(plain.trajectory!.frames).toBe(11);
+      for (let k = 0; k <= steps; k += 7) expect(Array.from(trajectoryFrame(runs[0].trajectory!, k).data)).toEqual(Array.from(trajectoryFrame(plain.trajectory!, k / 7).data));
       // the tokens did collapse onto far fewer positions, so the atom path was exercised
       expect(runs[0].atoms).toBeLessThan(n / 4);
       expect(plain.atoms).toBe(runs[0].atoms);
@@ -234,7 +244,7 @@ describe('hardmaxDynamics', () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 50 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 1 << 30 }), (n, d, seed) => {
         const rng = createRng(seed);
-        const r = hardmaxDynamics(randomCloud(rng, n, d), { A: randomSPD(rng, d), alpha: 1, steps: 120, record: false });
+        const r = hardmaxDynamics(randomCloud(rng, n, d), { A: randomSPD(rng, d), alpha: 1, steps: 120 });
         const eq = checkEquilibrium(r, { tolerance: 1e-8 });
         ran++;
         return eq.ok;
@@ -252,8 +262,7 @@ describe('hardmaxDynamics', () => {
         const Z = randomCloud(rng, n, d);
         const A = randomSPD(rng, d);
         const r = hardmaxDynamics(Z, { A, alpha: 0.8, steps: 25, tieTolerance: exact ? 0 : 1e-12 });
-        const G = choleskyFactorT(r.A, d);
-        const z = Float64Array.from(Z.data);
+        const { z, G, e } = scaledStart(Z.data, A, d);
         const lead = new Int32Array(n), first = new Int32Array(n), count = new Int32Array(n);
         for (let k = 0; k < 25; k++) {
           const before = z.slice();
@@ -266,7 +275,7 @@ describe('hardmaxDynamics', () => {
           }
         }
         ran++;
-        return Array.from(z).every((v, j) => v === r.tokens.data[j]);
+        return Array.from(scalePow2(z, e)).every((v, j) => v === r.tokens.data[j]);
       }),
       { numRuns: 300 },
     );

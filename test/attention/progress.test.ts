@@ -19,9 +19,9 @@ describe('attention dynamics: onProgress, AbortSignal, async variants', () => {
   // sizes chosen so that every run has several units of work (hardmax: one per step;
   // softmax: ⌊10^7 / (n²(d+2))⌋ = 22 steps per unit; sphere: ⌊10^7 / (4n²(d+1))⌋ = 15 RK4 steps, cut at the frames every 20 steps: 15 + 5 + 15 + 5 + …)
   const runners: Runner[] = [
-    { name: 'hardmax', Z: randomCloud(rng, 120, 2), units: 41, sync: (Z, o) => hardmaxDynamics(Z, { ...o, steps: 40, alpha: 1 }), async: (Z, o) => hardmaxDynamicsAsync(Z, { ...o, steps: 40, alpha: 1 }), long: (o) => hardmaxDynamicsAsync(randomCloud(rng, 500, 3), { ...o, steps: 2000, record: false }) },
-    { name: 'softmax', Z: randomCloud(rng, 300, 3), units: 5, sync: (Z, o) => softmaxDynamics(Z, { ...o, steps: 100, record: false }), async: (Z, o) => softmaxDynamicsAsync(Z, { ...o, steps: 100, record: false }), long: (o) => softmaxDynamicsAsync(randomCloud(rng, 300, 3), { ...o, steps: 5000, record: false }) },
-    { name: 'sphere', Z: randomCloud(rng, 200, 3), units: 6, sync: (Z, o) => sphereDynamics(Z, { ...o, steps: 60, every: 20 }), async: (Z, o) => sphereDynamicsAsync(Z, { ...o, steps: 60, every: 20 }), long: (o) => sphereDynamicsAsync(randomCloud(rng, 200, 3), { ...o, steps: 6000 }) },
+    { name: 'hardmax', Z: randomCloud(rng, 120, 2), units: 41, sync: (Z, o) => hardmaxDynamics(Z, { ...o, steps: 40, alpha: 1 }), async: (Z, o) => hardmaxDynamicsAsync(Z, { ...o, steps: 40, alpha: 1 }), long: (o) => hardmaxDynamicsAsync(randomCloud(rng, 500, 3), { ...o, steps: 2000 }) },
+    { name: 'softmax', Z: randomCloud(rng, 300, 3), units: 5, sync: (Z, o) => softmaxDynamics(Z, { ...o, steps: 100 }), async: (Z, o) => softmaxDynamicsAsync(Z, { ...o, steps: 100 }), long: (o) => softmaxDynamicsAsync(randomCloud(rng, 300, 3), { ...o, steps: 5000 }) },
+    { name: 'sphere', Z: randomCloud(rng, 200, 3), units: 6, sync: (Z, o) => sphereDynamics(Z, { ...o, steps: 60, trajectory: { every: 20 } }), async: (Z, o) => sphereDynamicsAsync(Z, { ...o, steps: 60, trajectory: { every: 20 } }), long: (o) => sphereDynamicsAsync(randomCloud(rng, 200, 3), { ...o, steps: 6000 }) },
   ];
 
   for (const r of runners) {

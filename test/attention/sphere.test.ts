@@ -17,23 +17,7 @@ const energy = (x: Float64Array, n: number, d: number, beta: number): number => 
 describe('sphereDynamics', () => {
   beforeAll(() => init({ variant: 'debug' }));
 
-  it('WASM RK4 equals the TS twin bit for bit (SA and USA, odd and even n, random Q K V)', () => {
-    const rng = createRng(2);
-    for (const [n, d, mode] of [[7, 3, 'SA'], [8, 2, 'USA'], [13, 4, 'USA'], [10, 3, 'SA']] as const) {
-      const X = randomCloud(rng, n, d);
-      const M = () => Array.from({ length: d * d }, (_, j) => (j % (d + 1) === 0 ? 1 : 0) + 0.2 * rng.normal());
-      const Q = M(), K = M(), V = M();
-      const r = sphereDynamics(X, { beta: 1.5, steps: 5, dt: 0.05, normalization: mode, Q, K, V });
-      const x = Float64Array.from(X.data);
-      for (let i = 0; i < n; i++) {
-        let r2 = 0;
-        for (let k = 0; k < d; k++) r2 += x[i * d + k] ** 2;
-        for (let k = 0; k < d; k++) x[i * d + k] /= Math.sqrt(r2);
-      }
-      sphereRk4JS(x, n, d, Float64Array.from(Q), Float64Array.from(K), Float64Array.from(V), 1.5, mode === 'SA', 0.05, 5);
-      expect(Array.from(r.tokens.data)).toEqual(Array.from(x));
-    }
-  });
+  // twin ≡ kernel: test/kernels/sphere.test.ts
 
   it('symmetric path (QᵀK symmetric: one exp per pair, common shift) equals its twin bit for bit and the per-row path to rounding', () => {
     const rng = createRng(12);
@@ -119,9 +103,13 @@ describe('sphereDynamics', () => {
   });
 
   it('records frames and rejects bad input', () => {
-    const r = sphereDynamics([[1, 0, 0], [0, 1, 0]], { steps: 10, every: 5 });
-    expect(r.trajectory.length).toBe(3);
-    expect(r.times).toEqual([0, 0.05, 0.1]);
+    const r = sphereDynamics([[1, 0, 0], [0, 1, 0]], { steps: 10, trajectory: { every: 5 } });
+    expect(r.trajectory!.frames).toBe(3);
+    expect(Array.from(r.trajectory!.times)).toEqual([0, 0.05, 0.1]);
+    expect(Array.from(r.trajectory!.data.subarray(12))).toEqual(Array.from(r.tokens.data));
+    expect(Array.from(r.trajectory!.data.subarray(0, 6))).toEqual([1, 0, 0, 0, 1, 0]);
+    expect(sphereDynamics([[1, 0, 0], [0, 1, 0]], { steps: 10 }).trajectory).toBeUndefined();
+    expect(() => sphereDynamics([[1, 0]], { every: 5 } as never)).toThrow(/trajectory/);
     expect(() => sphereDynamics([[0, 0, 0]])).toThrow(InvalidArgumentError);
     expect(() => sphereDynamics([[1, 0]], { normalization: 'X' as 'SA' })).toThrow(/normalization/);
     expect(() => sphereDynamics([[1, 0]], { dt: -1 })).toThrow(/options.dt/);

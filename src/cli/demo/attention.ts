@@ -11,7 +11,7 @@
  *  3. a picture: trajectories of the random run (a subsample) with the leaders and the hull of
  *     the leaders.
  */
-import { checkEquilibrium, countClusters, createRng, hardmaxDynamics, sphereDynamics, type HardmaxResult, type PointCloud } from '../../index.js';
+import { checkEquilibrium, countClusters, createRng, hardmaxDynamics, sphereDynamics, trajectoryFrame, type HardmaxResult, type PointCloud } from '../../index.js';
 import { escapeXml, sx, sy, viewportFor } from '../svg.js';
 import { table } from '../table.js';
 import type { DemoSection } from './context.js';
@@ -37,9 +37,9 @@ export function lastEmergence(r: HardmaxResult): number {
 /** First step k from which every recorded configuration is within `tol` of the final one. */
 export function settledFrom(r: HardmaxResult, tol = 1e-8): number {
   const fin = r.tokens.data;
-  let k = r.trajectory.length - 1;
+  let k = r.trajectory!.frames - 1;
   while (k > 0) {
-    const z = r.trajectory[k - 1].data;
+    const z = trajectoryFrame(r.trajectory!, k - 1).data;
     let dev = 0;
     for (let j = 0; j < z.length; j++) dev = Math.max(dev, Math.abs(z[j] - fin[j]));
     if (dev > tol) break;
@@ -74,7 +74,7 @@ export function hull2d(data: ArrayLike<number>, idx: readonly number[]): number[
 export function attentionSvg(r: HardmaxResult, show: readonly number[], title: string): string {
   const n = r.tokens.n;
   const last = checkEquilibrium(r, { tolerance: 1e-8 }).leaders;
-  const v = viewportFor(r.trajectory[0].data, 2, 800, 0.08);
+  const v = viewportFor(trajectoryFrame(r.trajectory!, 0).data, 2, 800, 0.08);
   const body: string[] = [];
   const h = hull2d(r.tokens.data, last);
   if (h.length >= 2) {
@@ -84,12 +84,12 @@ export function attentionSvg(r: HardmaxResult, show: readonly number[], title: s
   const hue = (i: number): number => (360 * r.attention[i] * 0.618034) % 360;
   for (const i of show) {
     let path = '';
-    for (let k = 0; k < r.trajectory.length; k++) {
-      const z = r.trajectory[k].data;
+    for (let k = 0; k < r.trajectory!.frames; k++) {
+      const z = trajectoryFrame(r.trajectory!, k).data;
       path += `${k ? 'L' : 'M'}${sx(v, z[2 * i]).toFixed(1)},${sy(v, z[2 * i + 1]).toFixed(1)}`;
     }
     body.push(`<path d="${path}" fill="none" stroke="hsl(${hue(i).toFixed(0)},60%,50%)" stroke-width="0.7" opacity="0.55"/>`);
-    const z0 = r.trajectory[0].data;
+    const z0 = trajectoryFrame(r.trajectory!, 0).data;
     body.push(`<circle cx="${sx(v, z0[2 * i]).toFixed(1)}" cy="${sy(v, z0[2 * i + 1]).toFixed(1)}" r="1.6" fill="hsl(${hue(i).toFixed(0)},60%,50%)"/>`);
   }
   const isLeader = new Uint8Array(n);
@@ -121,13 +121,13 @@ export const attentionSection: DemoSection = {
     ctx.log('== attention: hardmax dynamics (seed 002 eq. 4.1, A = I, α = 0.5, 200 steps; ALGORITHMS.md §D3)');
     const rows: (string | number)[][] = [];
     for (const c of HARDMAX_CASES) {
-      const r = hardmaxDynamics(c.tokens, { alpha: 0.5, steps: 200 });
+      const r = hardmaxDynamics(c.tokens, { alpha: 0.5, steps: 200, trajectory: true });
       const eq = checkEquilibrium(r, { tolerance: 1e-8 });
       rows.push([c.name, c.tokens.length, `{${r.leaders[0].join(',')}} → {${eq.leaders.join(',')}}`, lastEmergence(r), r.clusters.length, settledFrom(r), eq.worstViolation.toExponential(1), eq.ok ? 'yes' : 'NO']);
     }
     ctx.log(table(['configuration', 'n', 'leaders k=0 → end', 'last new leader at', 'clusters', 'settled (1e-8) from', 'Thm 4.1 max |z − p|', 'Thm 4.1'], rows));
     ctx.log('  (leaders at the end counted as atoms: a leader whose followers have collapsed onto it ties with them)');
-    const nb = hardmaxDynamics(HARDMAX_CASES[0].tokens, { alpha: 0.5, steps: 200 });
+    const nb = hardmaxDynamics(HARDMAX_CASES[0].tokens, { alpha: 0.5, steps: 200, trajectory: true });
     ctx.log(`  notebook limits: ${limitSummary(nb)}`);
 
     const n = ctx.quick ? 500 : 2000, steps = 60;
@@ -135,7 +135,7 @@ export const attentionSection: DemoSection = {
     const Z: PointCloud = { n, d: 2, data: new Float64Array(2 * n) };
     for (let j = 0; j < 2 * n; j++) Z.data[j] = rng.normal();
     const t0 = performance.now();
-    const r = hardmaxDynamics(Z, { alpha: 1, steps });
+    const r = hardmaxDynamics(Z, { alpha: 1, steps, trajectory: true });
     const sec = (performance.now() - t0) / 1000;
     const eq = checkEquilibrium(r, { tolerance: 1e-8 });
     const leaderSet = new Set(eq.leaders);
@@ -157,9 +157,9 @@ export const attentionSection: DemoSection = {
     const marks = [0, 1, 3, 10, 30, 100, 300].filter((t) => t <= T);
     const every = 100;
     const t1 = performance.now();
-    const s = sphereDynamics(X, { beta, dt, steps: Math.round(T / dt), every, normalization: 'SA' });
+    const s = sphereDynamics(X, { beta, dt, steps: Math.round(T / dt), trajectory: { every }, normalization: 'SA' });
     const ssec = (performance.now() - t1) / 1000;
-    const counts = marks.map((t) => countClusters(s.trajectory[Math.round(t / (dt * every))], 1e-3));
+    const counts = marks.map((t) => countClusters(trajectoryFrame(s.trajectory!, Math.round(t / (dt * every))), 1e-3));
     ctx.log(`== attention: particles on S² (SA, Q = K = V = I, β = ${beta}, n = ${ns}, RK4 dt = ${dt}; ALGORITHMS.md §F2), ${Math.round(T / dt)} steps in ${ssec.toFixed(2)} s`);
     ctx.log(table(['t', ...marks.map(String)], [['clusters (1e-3)', ...counts]]));
     ctx.log('  (fast collapse into a few clusters, then slow metastable merging — Geshkovski et al., arXiv 2312.10794)');
