@@ -1,5 +1,5 @@
 /**
- * Exact integration of one layer of the ReLU neural ODE (seed 002, eq. 3.3–3.4)
+ * Exact integration of one layer of the ReLU neural ODE (survey arXiv 2510.03303, eq. 3.3–3.4)
  *
  *   ẋ = W relu(A x + b) = Σ_{i<p} w_i relu(s_i(x)),   s_i(x) = ⟨a_i, x⟩ + b_i,
  *
@@ -19,7 +19,7 @@
  *   nilpotent / parallel cell, G_SS = A_S W_S = 0: then M f₀ = W_S G_SS s_S = 0, so
  *     x(t) = x₀ + t f₀ exactly, the active s_i are constant and every inactive s_j is affine
  *     in t: s_j(t) = s_j(0) + t·Σ_{i∈S} G_ji s_i. Crossing times are explicit. This is the case
- *     of the shear constructions (ALGORITHMS.md §1.2): there the solver is one multiply–add.
+ *     of the shear constructions (docs/algorithms/flow.md, primitive P1): there the solver is one multiply–add.
  *   one active neuron i, λ = G_ii = ⟨w_i, a_i⟩ ≠ 0 (P2, §1.3): s_i(t) = s_i(0) e^{λt} and
  *     x(t) = x₀ + w_i s_i(0) E(t),   E(t) = (e^{λt} − 1)/λ = expm1(λt)/λ,
  *     s_j(t) = s_j(0) + G_ji s_i(0) E(t), so s_j reaches 0 at E* = −s_j(0)/(G_ji s_i(0)),
@@ -46,7 +46,7 @@
  * a dip changes the field by at most |w_j|η_j — a relative 1e−12 perturbation (§1.7(3)).
  * Most neurons are dismissed by the first δ alone (δ ≥ h), without building their series.
  *
- * ── Points on a hyperplane, tangencies, zero fields (ALGORITHMS.md §1.7(3)) ─────────────────
+ * ── Points on a hyperplane, tangencies, zero fields (docs/algorithms/flow.md, "Degenerate points") ─────────────────
  * A quantity g = Σ terms is treated as zero when |g| ≤ 1e−12·Σ|terms|.
  * A neuron with |s_j| ≤ η_j sits on its hyperplane. Because relu is continuous the field does not
  * depend on its activation there, but the next cell does: the neuron is active iff s_j will grow,
@@ -408,7 +408,7 @@ function isZeroField(L: LayerData, S: Float64Array, F: Float64Array): boolean {
 }
 
 /**
- * The active set at the current point (ALGORITHMS.md §1.7(3)): by the sign of s_j off the
+ * The active set at the current point (docs/algorithms/flow.md, "Degenerate points"): by the sign of s_j off the
  * hyperplane, by ṡ_j = Σ_i G_ji relu(s_i) on it, and by s̈_j = Σ_{i∈S} G_ji ṡ_i when ṡ_j = 0.
  */
 function decideActive(L: LayerData, S: Float64Array, act: Uint8Array, bnd: Uint8Array): void {
@@ -668,7 +668,7 @@ function refineRoot(N: number, s0: number, sigma: number, lo: number, hi: number
 /**
  * True when every neuron of the layer is silent (w_i = 0) or frozen (⟨a_j, w_i⟩ = 0 for every
  * non-silent i, up to the coupling tolerance): then every activation is constant along every
- * trajectory and the exact flow is x(t) = x₀ + t·f(x₀) (ALGORITHMS.md §1.2, primitive P1).
+ * trajectory and the exact flow is x(t) = x₀ + t·f(x₀) (docs/algorithms/flow.md, primitive P1).
  * The flow engine evaluates such layers for a whole chunk with the batched field kernel.
  */
 export function isParallelLayer(layer: Layer, d: number, p: number): boolean {
