@@ -44,12 +44,12 @@ for (const [d, published] of PUBLISHED) {
     const c = classify(X, labels, { seed: t });
     seconds += (performance.now() - t0) / 1000;
     t0 = performance.now();
-    hats.push(classify(X, labels, { method: 'hat', seed: t }).switches);
+    hats.push(classify(X, labels, { method: 'hat', seed: t }).diagnostics.switches);
     hatSeconds += (performance.now() - t0) / 1000;
-    counts.push(c.switches);
-    if (c.switches > published) over++;
-    fallbacks += c.fallbacks;
-    displacement = Math.max(displacement, c.maxDisplacement);
+    counts.push(c.diagnostics.switches);
+    if (c.diagnostics.switches > published) over++;
+    fallbacks += c.diagnostics.fallbacks;
+    displacement = Math.max(displacement, c.diagnostics.maxDisplacement);
     badExact += wrong(c, X, labels, 'exact');
     badRk4 += wrong(c, X, labels, 'rk4');
   }
@@ -72,7 +72,7 @@ for (const [n, d] of [[120, 2], [200, 2], [200, 3]] as const) {
     workload: `N=${n} d=${d}`,
     contender: 'cluster',
     seconds: s,
-    note: `switches ${c.switches} (table formula ${c.bounds.table}, hat ${3 * Math.ceil(c.m / d) - 1}); hat steps ${c.fallbacks}; max displacement ${c.maxDisplacement.toExponential(1)}·scale; wrong exact/rk4 ${wrong(c, X, labels, 'exact')}/${wrong(c, X, labels, 'rk4')}`,
+    note: `switches ${c.diagnostics.switches} (table formula ${c.diagnostics.bounds.table}, hat ${3 * Math.ceil(c.diagnostics.m / d) - 1}); hat steps ${c.diagnostics.fallbacks}; max displacement ${c.diagnostics.maxDisplacement.toExponential(1)}·scale; wrong exact/rk4 ${wrong(c, X, labels, 'exact')}/${wrong(c, X, labels, 'rk4')}`,
   });
 }
 printRows(rows);

@@ -40,15 +40,19 @@ export { checkEquilibrium, type EquilibriumReport } from './attention/equilibriu
 export type { MatrixLike } from './attention/matrix.js';
 export {
   classify,
+  classifyAsync,
   classifySwitchBounds,
   CLASSIFY_METHODS,
   type ClassifyMethod,
   type ClassifyOptions,
+  type ClassifyDiagnostics,
+  type ClassifyBounds,
+  type ClassifyVerification,
   type Classification,
   type Readout,
   type PredictOptions,
-} from './controllers/classify.js';
-export { collinearSwitchProbability, runsDistribution } from './controllers/collinear.js';
+} from './controllers/classify/index.js';
+export { collinearSwitchProbability, runsDistribution } from './controllers/classify/collinear.js';
 export { approximateAutonomous, tubeField, type AutonomousOptions, type AutonomousResult } from './controllers/autonomous.js';
 export { interpolate, interpolationSwitches, type InterpolateOptions, type Autonomy } from './controllers/interpolate.js';
 export { describe, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';

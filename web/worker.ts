@@ -103,10 +103,10 @@ const JOBS: Record<JobName, Job> = {
     const c = classify({ n, d: 2, data: ctx.data.points }, labels, { method });
     const metrics = controlMetrics(c.controls);
     metrics.push(
-      { key: 'movers', label: 'points of the moving class m', value: c.m },
-      { key: 'boundPaper', label: 'paper bound 4⌈m/d⌉ − 1', value: c.bounds.paper },
-      { key: 'boundPointwise', label: 'point by point 2N − 1', value: c.bounds.pointByPoint },
-      { key: 'margin', label: 'guaranteed margin μ', value: c.margin },
+      { key: 'movers', label: 'points of the moving class m', value: c.diagnostics.m },
+      { key: 'boundPaper', label: 'paper bound 4⌈m/d⌉ − 1', value: c.diagnostics.bounds.paper },
+      { key: 'boundPointwise', label: 'point by point 2N − 1', value: c.diagnostics.bounds.pointByPoint },
+      { key: 'margin', label: 'guaranteed margin μ', value: c.diagnostics.margin },
     );
     const result = await flowRecorded(c.controls, ctx, 'integrating');
     // Read out the half-space at time T from the integrated points (what the animation shows).

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConvergenceError, createRng, controlsFromJSON, controlsToJSON, flow, init, InconsistentDataError, InvalidArgumentError, type Rng } from '../../src/index.js';
-import { classify, classifySwitchBounds, type Classification } from '../../src/controllers/classify.js';
-import { collinearSwitchProbability, runCount, runsDistribution, sortByAxis } from '../../src/controllers/collinear.js';
+import { classify, classifySwitchBounds, type Classification } from '../../src/controllers/classify/index.js';
+import { collinearSwitchProbability, runCount, runsDistribution, sortByAxis } from '../../src/controllers/classify/collinear.js';
 import { adaptiveFlow } from '../helpers/adaptive.js';
 
 beforeAll(() => init({ variant: 'debug' }));
@@ -49,15 +49,15 @@ describe('classify: switch counts on the paper table (N = 60, 30 + 30, uniform i
         const X = uniformData(rng, 60, d);
         const labels = X.map((_, i) => (i % 2 === 0 ? 1 : 0));
         const c = classify(X, labels, { seed: trial });
-        expect(c.switches, `d=${d} data set ${trial}`).toBeLessThanOrEqual(published[j]);
-        expect(c.switches).toBeLessThanOrEqual(3 * Math.ceil(30 / d) - 1);
-        expect(c.switches).toBeLessThanOrEqual(c.bounds.paper);
-        expect(c.switches).toBe(c.controls.layers.length - 1);
-        expect(c.maxDisplacement).toBeLessThanOrEqual(1e4);
-        expect(expectClassified(c, X, labels)).toBeGreaterThanOrEqual(0.5 * c.margin);
-        counts.push(c.switches);
-        fallbacks += c.fallbacks;
-        worstDisplacement = Math.max(worstDisplacement, c.maxDisplacement);
+        expect(c.diagnostics.switches, `d=${d} data set ${trial}`).toBeLessThanOrEqual(published[j]);
+        expect(c.diagnostics.switches).toBeLessThanOrEqual(3 * Math.ceil(30 / d) - 1);
+        expect(c.diagnostics.switches).toBeLessThanOrEqual(c.diagnostics.bounds.paper);
+        expect(c.diagnostics.switches).toBe(c.controls.layers.length - 1);
+        expect(c.diagnostics.maxDisplacement).toBeLessThanOrEqual(1e4);
+        expect(expectClassified(c, X, labels)).toBeGreaterThanOrEqual(0.5 * c.diagnostics.margin);
+        counts.push(c.diagnostics.switches);
+        fallbacks += c.diagnostics.fallbacks;
+        worstDisplacement = Math.max(worstDisplacement, c.diagnostics.maxDisplacement);
       }
       const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
       rows.push(`d=${String(d).padStart(2)}  published ${String(published[j]).padStart(2)}  ours min ${Math.min(...counts)} mean ${mean.toFixed(1)} max ${Math.max(...counts)}  hat steps ${fallbacks}  max displacement ${worstDisplacement.toExponential(1)}·scale  hat ${3 * Math.ceil(30 / d) - 1}  paper bound ${4 * Math.ceil(30 / d) - 1}`);
@@ -71,11 +71,11 @@ describe('classify: switch counts on the paper table (N = 60, 30 + 30, uniform i
         const X = uniformData(rng, 60, d);
         const labels = X.map((_, i) => (i % 2 === 0 ? 1 : 0));
         const c = classify(X, labels, { seed: trial });
-        expect(expectClassified(c, X, labels, 'rk4')).toBeGreaterThan(0.4 * c.margin);
+        expect(expectClassified(c, X, labels, 'rk4')).toBeGreaterThan(0.4 * c.diagnostics.margin);
         const ad = adaptiveFlow(controlsToJSON(c.controls), Float64Array.from(X.flat()), X.length, d);
         for (let i = 0; i < X.length; i++) {
           const score = ad[i * d + c.readout.axis] - c.readout.offset;
-          expect(labels[i] === 1 ? score : -score, `d=${d} set ${trial} point ${i} (adaptive)`).toBeGreaterThan(0.4 * c.margin);
+          expect(labels[i] === 1 ? score : -score, `d=${d} set ${trial} point ${i} (adaptive)`).toBeGreaterThan(0.4 * c.diagnostics.margin);
         }
       }
     }
@@ -86,7 +86,7 @@ describe('classify: switch counts on the paper table (N = 60, 30 + 30, uniform i
       const X = uniformData(rng, 60, 2);
       const labels = X.map((_, i) => (i % 2 === 0 ? 1 : 0));
       const c = classify(X, labels, { method: 'hat', seed: t });
-      expect(c.switches, `data set ${t}`).toBe(3 * Math.ceil(30 / 2) - 1);
+      expect(c.diagnostics.switches, `data set ${t}`).toBe(3 * Math.ceil(30 / 2) - 1);
       expectClassified(c, X, labels);
     }
   });
@@ -96,7 +96,7 @@ describe('classify: switch counts on the paper table (N = 60, 30 + 30, uniform i
       const X = uniformData(rng, 60, d);
       const labels = X.map((_, i) => (i < 30 ? 1 : 0));
       const c = classify(X, labels);
-      expect(c.switches).toBeLessThanOrEqual(1);
+      expect(c.diagnostics.switches).toBeLessThanOrEqual(1);
       expectClassified(c, X, labels);
     }
   });
@@ -115,14 +115,14 @@ describe('classify: properties (fast-check)', () => {
         const labels = X.map(() => (rng.uniform() < p1 ? 1 : 0));
         const c = classify(X, labels, { seed, restarts: 1 });
         const m = Math.min(labels.filter((l) => l === 1).length, labels.filter((l) => l === 0).length);
-        expect(c.m).toBe(m);
-        expect(c.switches).toBeLessThanOrEqual(Math.max(0, 3 * Math.ceil(m / d) - 1));
-        expect(c.switches).toBeLessThanOrEqual(Math.max(0, classifySwitchBounds(m, d).paper));
+        expect(c.diagnostics.m).toBe(m);
+        expect(c.diagnostics.switches).toBeLessThanOrEqual(Math.max(0, 3 * Math.ceil(m / d) - 1));
+        expect(c.diagnostics.switches).toBeLessThanOrEqual(Math.max(0, classifySwitchBounds(m, d).paper));
         expectParallel(c);
         const s = c.scores(X, { method: 'exact' });
-        for (let i = 0; i < n; i++) expect(labels[i] === 1 ? s[i] : -s[i], `point ${i}`).toBeGreaterThan(0.4 * c.margin);
-        fallbacks += c.fallbacks;
-        if (m > 0 && c.switches <= classifySwitchBounds(m, d).table) belowTable++;
+        for (let i = 0; i < n; i++) expect(labels[i] === 1 ? s[i] : -s[i], `point ${i}`).toBeGreaterThan(0.4 * c.diagnostics.margin);
+        fallbacks += c.diagnostics.fallbacks;
+        if (m > 0 && c.diagnostics.switches <= classifySwitchBounds(m, d).table) belowTable++;
       }),
       { numRuns: 400, seed: 7 },
     );
@@ -151,14 +151,14 @@ describe('classify: properties (fast-check)', () => {
         }
         const m = Math.min(labels.filter((l) => l === 1).length, labels.filter((l) => l === 0).length);
         if (method === 'hat') {
-          expect(c.switches).toBeLessThanOrEqual(Math.max(0, 3 * Math.ceil(m / d) - 1));
-          expect(c.switches).toBeLessThanOrEqual(Math.max(0, classifySwitchBounds(m, d).paper));
+          expect(c.diagnostics.switches).toBeLessThanOrEqual(Math.max(0, 3 * Math.ceil(m / d) - 1));
+          expect(c.diagnostics.switches).toBeLessThanOrEqual(Math.max(0, classifySwitchBounds(m, d).paper));
         } else {
-          expect(c.switches).toBe(Math.max(0, c.groups - 2));
+          expect(c.diagnostics.switches).toBe(Math.max(0, c.diagnostics.groups - 2));
         }
         expectParallel(c);
         const s = c.scores(X, { method: 'exact' });
-        for (let i = 0; i < n; i++) expect(labels[i] === 1 ? s[i] : -s[i]).toBeGreaterThan(0.4 * c.margin);
+        for (let i = 0; i < n; i++) expect(labels[i] === 1 ? s[i] : -s[i]).toBeGreaterThan(0.4 * c.diagnostics.margin);
       }),
       { numRuns: 150, seed: 8 },
     );
@@ -206,10 +206,10 @@ describe('classify: properties (fast-check)', () => {
     let dev = 0;
     const rk = c.scores(X, { method: 'rk4' });
     for (let i = 0; i < X.length; i++) {
-      dev = Math.max(dev, Math.abs(rk[i] - exact[i]) / Math.max(c.margin, Math.abs(exact[i])));
+      dev = Math.max(dev, Math.abs(rk[i] - exact[i]) / Math.max(c.diagnostics.margin, Math.abs(exact[i])));
       expect(labels[i] === 1 ? r.data[i * 3 + 2] > c.readout.offset : r.data[i * 3 + 2] < c.readout.offset).toBe(true);
     }
-    console.log(`classify rk4 (100 steps/layer): max |score_rk4 − score_exact| / max(μ, |score|) = ${dev.toExponential(2)}; worst margin ${(viaRk4 / c.margin).toFixed(3)} μ`);
+    console.log(`classify rk4 (100 steps/layer): max |score_rk4 − score_exact| / max(μ, |score|) = ${dev.toExponential(2)}; worst margin ${(viaRk4 / c.diagnostics.margin).toFixed(3)} μ`);
     expect(dev).toBeLessThan(1e-6);
   });
 });
@@ -232,10 +232,10 @@ describe('classify: the JSON through an independent adaptive solver (Dormand–P
         let dev = 0;
         for (let i = 0; i < X.length; i++) {
           const score = ad[i * 3 + 2] - c.readout.offset;
-          expect(labels[i] === 1 ? score : -score, `${name} (${method}) point ${i}`).toBeGreaterThan(0.4 * c.margin);
+          expect(labels[i] === 1 ? score : -score, `${name} (${method}) point ${i}`).toBeGreaterThan(0.4 * c.diagnostics.margin);
           for (let k = 0; k < 3; k++) dev = Math.max(dev, Math.abs(ad[i * 3 + k] - ex[i * 3 + k]) / Math.max(1, Math.abs(ex[i * 3 + k])));
         }
-        console.log(`classify ${name} (${method}): ${c.switches} switches, max |adaptive − exact| / max(1, |x|) = ${dev.toExponential(2)}`);
+        console.log(`classify ${name} (${method}): ${c.diagnostics.switches} switches, max |adaptive − exact| / max(1, |x|) = ${dev.toExponential(2)}`);
         expect(dev).toBeLessThan(1e-6);
       }
     }

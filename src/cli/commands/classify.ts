@@ -47,14 +47,14 @@ export const classifyCommand: Command = {
     ctx.log(
       table(
         ['N', 'd', 'm (smaller class)', 'method', 'switches', 'fallbacks', 'table 2⌈m/d⌉−1', 'paper 4⌈m/d⌉−1', 'point-by-point 2N−1', 'wrong (exact)', 'wrong (rk4)', 'build s'],
-        [[X.n, X.d, c.m, method, c.switches, c.fallbacks, c.bounds.table, c.bounds.paper, c.bounds.pointByPoint, badExact, badRk4, seconds.toFixed(3)]],
+        [[X.n, X.d, c.diagnostics.m, method, c.diagnostics.switches, c.diagnostics.fallbacks, c.diagnostics.bounds.table, c.diagnostics.bounds.paper, c.diagnostics.bounds.pointByPoint, badExact, badRk4, seconds.toFixed(3)]],
       ),
     );
     ctx.log(`  readout: label 1 ⟺ x_${c.readout.axis} > ${c.readout.offset} at time T = ${c.controls.T}`);
     ctx.log(`  controls: ${ctx.write('classify-controls.json', controlsToJSON(c.controls))}`);
     if (X.d === 2) {
       const name = optString(args, 'plot', 'classify.svg')!;
-      ctx.log(`  picture:  ${ctx.write(name, await classifySvg(c, X, labels, `classify (${method}): ${X.n} points, ${c.switches} switches`))}`);
+      ctx.log(`  picture:  ${ctx.write(name, await classifySvg(c, X, labels, `classify (${method}): ${X.n} points, ${c.diagnostics.switches} switches`))}`);
     }
   },
 };

@@ -10,7 +10,7 @@
  *  4. a picture: a 2-D data set, the rk4 trajectories of the classifier and the readout line.
  */
 import { approximateAutonomous, classify, collinearSwitchProbability, createRng, flowAsync, type Classification, type PointCloud } from '../../index.js';
-import { runCount, sortByAxis } from '../../controllers/collinear.js';
+import { runCount, sortByAxis } from '../../controllers/classify/collinear.js';
 import { escapeXml, hyperplaneLine, sx, sy, viewportFor, svgDocument } from '../svg.js';
 import { table } from '../table.js';
 import type { DemoSection } from './context.js';
@@ -80,8 +80,8 @@ export const classifySection: DemoSection = {
         const { X, labels } = uniformLabelled(ctx.seed * 1000 + d * 10 + t, 60, d);
         const c = classify(X, labels, { seed: t });
         bad += misclassified(c, X, labels);
-        counts.push(c.switches);
-        fallbacks += c.fallbacks;
+        counts.push(c.diagnostics.switches);
+        fallbacks += c.diagnostics.fallbacks;
       }
       const k = Math.ceil(30 / d);
       rows.push([d, published, Math.min(...counts), (counts.reduce((a, b) => a + b, 0) / counts.length).toFixed(1), Math.max(...counts), fallbacks, 3 * k - 1, 4 * k - 1, bad, ((performance.now() - t0) / trials / 1000).toFixed(3)]);
@@ -120,7 +120,7 @@ export const classifySection: DemoSection = {
 
     const { X, labels } = uniformLabelled(ctx.seed, 40, 2);
     const c = classify(X, labels);
-    const path = ctx.write('classify.svg', await classifySvg(c, X, labels, `classify: 40 points in 2-D, ${c.switches} switches (paper bound ${c.bounds.paper})`));
+    const path = ctx.write('classify.svg', await classifySvg(c, X, labels, `classify: 40 points in 2-D, ${c.diagnostics.switches} switches (paper bound ${c.diagnostics.bounds.paper})`));
     ctx.log(`  picture: ${path}`);
   },
 };
