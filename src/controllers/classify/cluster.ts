@@ -22,23 +22,46 @@ export interface Built {
   maxMove: number;
 }
 
-/** Gift-wrapping rotations per step: facets of the movers' hull tried as tent hyperplanes. */
-const TENT_ATTEMPTS = 48;
-/** Random groups of k movers tried per step (d ≥ 3), all pairs in d = 2 up to PAIR_LIMIT of them. */
-const RANDOM_GROUPS = 96;
-const PAIR_LIMIT = 2000;
-/** Random ramp normals tried per step, besides the normals of the candidate hyperplanes. */
-const RAMP_DIRECTIONS = 32;
-/** Candidate hyperplanes whose normals are also tried as ramp normals. */
-const RAMP_PLANES = 64;
 /** Normal search for the last group: random starts, hill climbs from the best, iterations each. */
 const SEARCH_STARTS = 64;
 const SEARCH_CLIMBS = 4;
 const SEARCH_ITERATIONS = 60;
 /** Ranked steps examined by the look-ahead before the last group. */
 const LOOKAHEAD = 6;
-/** Hat fallback: groups tried (all pairs in d = 2 when at most this many), normals per group when free. */
-const HAT_GROUPS = 48;
+/** Above this many (unique) points the candidate search per step shrinks like 1/N (see searchFor). */
+export const LARGE_N = 400;
+
+/**
+ * How many candidates one step tries. Up to LARGE_N points, the constants the switch-count
+ * table was measured with (docs/algorithms/classify.md): 48 gift-wrapping rotations, 96 random
+ * groups (all pairs in d = 2 up to 2000), ramps on the normals of 64 planes and 32 random
+ * normals, 48 hat groups of 24 normals. Above, each count shrinks like LARGE_N/N (with a floor),
+ * so that a step costs O(N·d) whatever N, and ramps examine their kinks at geometrically spaced
+ * prefixes (≈ 64 + 10·ln(N/64) kinks instead of all). Fewer candidates mean more steps, never
+ * more than the budget 3⌈m/d⌉ layers.
+ */
+export interface Search {
+  tentAttempts: number;
+  randomGroups: number;
+  pairLimit: number;
+  rampDirections: number;
+  rampPlanes: number;
+  hatGroups: number;
+  hatNormals: number;
+  exhaustiveRamps: boolean;
+}
+
+export function searchFor(n: number): Search {
+  if (n <= LARGE_N) {
+    return { tentAttempts: 48, randomGroups: 96, pairLimit: 2000, rampDirections: 32, rampPlanes: 64, hatGroups: 48, hatNormals: 24, exhaustiveRamps: true };
+  }
+  const f = LARGE_N / n;
+  const scaled = (v: number, floor: number) => Math.max(floor, Math.round(v * f));
+  return {
+    tentAttempts: scaled(48, 6), randomGroups: scaled(96, 12), pairLimit: scaled(2000, 200), rampDirections: scaled(32, 6),
+    rampPlanes: scaled(64, 8), hatGroups: scaled(48, 6), hatNormals: scaled(24, 4), exhaustiveRamps: false,
+  };
+}
 
 export function* buildClusters(
   P: Float64Array, n: number, d: number, lab: Uint8Array, axis: number, movingClass: 0 | 1, mu: number, scale: number, rng: Rng, hatOnly: boolean, maxMove: number, stepCap: number,
@@ -56,6 +79,7 @@ export function* buildClusters(
   // Layer budget: 3⌈m/d⌉ (a hat per group of d). A step is taken only if the hats could still
   // finish within it, so the result never exceeds 3⌈m/d⌉ layers (≤ the paper's 4⌈m/d⌉ − 1 switches).
   const budget = 3 * Math.ceil(m / d);
+  const search = searchFor(n);
   const processed: number[] = [];
   let groups = 0, fallbacks = 0;
   while (remaining.length > 0) {
@@ -70,17 +94,17 @@ export function* buildClusters(
         steps.push(t);
       };
       const ctx = stepContext(w, remaining, processed);
-      const planes = candidatePlanes(w, remaining, processed, k, rng);
+      const planes = candidatePlanes(w, remaining, processed, k, rng, search);
       // The last group (fewer than d movers): its hyperplane's normal is free in a subspace; search it.
       if (r < d) planes.unshift(...searchNormals(w, ctx, remaining, rng));
       planes.forEach((pl, j) => {
         for (const side of [1, -1]) {
           const a = side === 1 ? pl.a : pl.a.map((v) => -v);
           consider(tentStep(w, ctx, a, side * pl.c, pl.S));
-          if (j < RAMP_PLANES) consider(rampStep(w, ctx, a));
+          if (j < search.rampPlanes) consider(rampStep(w, ctx, a, search.exhaustiveRamps));
         }
       });
-      for (let t = 0; t < RAMP_DIRECTIONS; t++) consider(rampStep(w, ctx, rng.unitVector(d)));
+      for (let t = 0; t < search.rampDirections; t++) consider(rampStep(w, ctx, rng.unitVector(d), search.exhaustiveRamps));
       // The most movers per layer among the steps that move no point further than
       // stepCap·scale in one layer; else among all steps within the cap of this plan.
       const calm = (t: Step) => t.move <= stepCap * scale;
@@ -102,19 +126,19 @@ export function* buildClusters(
       // isolated within the cap and the budget still allows it (degenerate or ill-conditioned data).
       const cap = hatOnly ? Infinity : maxMove * scale;
       const groupsToTry: number[][] = [lowest(w, remaining, k)];
-      if (k === 2 && (r * (r - 1)) / 2 <= HAT_GROUPS) {
+      if (k === 2 && (r * (r - 1)) / 2 <= search.hatGroups) {
         for (let i = 0; i < r; i++) for (let j = i + 1; j < r; j++) groupsToTry.push([remaining[i], remaining[j]]);
-      } else for (let t = 0; t < HAT_GROUPS; t++) groupsToTry.push(randomSubset(remaining, k, rng));
+      } else for (let t = 0; t < search.hatGroups; t++) groupsToTry.push(randomSubset(remaining, k, rng));
       let hat: Step | null = null;
       for (const g of groupsToTry) {
-        const t = hatCluster(w, g, rng, remaining, processed, cap);
+        const t = hatCluster(w, g, rng, remaining, processed, cap, search.hatNormals);
         if (t && betterStep(t, hat)) hat = t;
         if (hat && hatOnly) break;
       }
       for (let size = k - 1; !hat && size >= 1; size--) {
         if (w.layers.length + 3 + 3 * Math.ceil((r - size) / d) > budget && !hatOnly) break;
-        for (const g of [lowest(w, remaining, size), ...Array.from({ length: HAT_GROUPS }, () => randomSubset(remaining, size, rng))]) {
-          const t = hatCluster(w, g, rng, remaining, processed, cap);
+        for (const g of [lowest(w, remaining, size), ...Array.from({ length: search.hatGroups }, () => randomSubset(remaining, size, rng))]) {
+          const t = hatCluster(w, g, rng, remaining, processed, cap, search.hatNormals);
           if (t && betterStep(t, hat)) hat = t;
         }
       }
@@ -147,20 +171,20 @@ export function* buildClusters(
  * Hyperplanes through k remaining movers: facets from gift wrapping, then random groups (all
  * pairs when d = 2 and they are few).
  */
-function candidatePlanes(w: Work, remaining: readonly number[], processed: readonly number[], k: number, rng: Rng): { S: number[]; a: Float64Array; c: number }[] {
+function candidatePlanes(w: Work, remaining: readonly number[], processed: readonly number[], k: number, rng: Rng, search: Search): { S: number[]; a: Float64Array; c: number }[] {
   const out: { S: number[]; a: Float64Array; c: number }[] = [];
-  for (let attempt = 0; attempt < TENT_ATTEMPTS; attempt++) {
+  for (let attempt = 0; attempt < search.tentAttempts; attempt++) {
     const f = wrapFacet(w, remaining, processed, k, rng, attempt % 2 === 0, attempt < 2 ? 0 : Math.min(2, 0.25 * (attempt >> 1)));
     if (f) out.push(f);
   }
   const r = remaining.length;
-  if (k === 2 && r * (r - 1) / 2 <= PAIR_LIMIT) {
+  if (k === 2 && r * (r - 1) / 2 <= search.pairLimit) {
     for (let i = 0; i < r; i++) for (let j = i + 1; j < r; j++) {
       const pl = planeThrough(w, [remaining[i], remaining[j]], rng);
       if (pl) out.push({ S: [remaining[i], remaining[j]], ...pl });
     }
   } else {
-    for (let t = 0; t < RANDOM_GROUPS; t++) {
+    for (let t = 0; t < search.randomGroups; t++) {
       const G = randomSubset(remaining, k, rng);
       const pl = planeThrough(w, G, rng);
       if (pl) out.push({ S: G, ...pl });
@@ -177,7 +201,7 @@ function candidatePlanes(w: Work, remaining: readonly number[], processed: reado
  * min over active non-movers of slack/(s⟨w,u⟩); the kink that lifts most movers is kept, with
  * the least κ that lifts them.
  */
-function rampStep(w: Work, ctx: StepContext, a: Float64Array): Step | null {
+function rampStep(w: Work, ctx: StepContext, a: Float64Array, exhaustive: boolean): Step | null {
   const { P, n, d, H, mu, tol } = w;
   const lift = liftDirection(a, w.u);
   if (!lift || lift.wu < 1e-3) return null;
@@ -186,8 +210,13 @@ function rampStep(w: Work, ctx: StepContext, a: Float64Array): Step | null {
   for (let i = 0; i < n; i++) s[i] = dot(P, i, a, d);
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => s[j] - s[i]);
   let bestCount = 0, bestC = 0, bestKappa = 0;
+  // A kink can lift at most the movers above it: skip kinks with no more than bestCount of them
+  // (exact). Non-exhaustive (large N): all kinks among the first 64 points, then kinks at
+  // prefixes growing by ≥ 10% (O(N) work per ramp instead of O(N²)).
+  let movers = 0, nextTop = 0;
   for (let top = 1; top <= n; top++) {
     const last = order[top - 1];
+    if (role[last] === 1) movers++;
     if (role[last] !== 1) {
       // A kink just past a non-mover or a lifted mover adds no mover; but a non-mover without
       // slack ends every larger active set.
@@ -196,6 +225,11 @@ function rampStep(w: Work, ctx: StepContext, a: Float64Array): Step | null {
     }
     const next = top < n ? s[order[top]] : s[last] - w.scale;
     if (!(s[last] - next > 2 * tol)) continue;
+    if (movers <= bestCount) continue;
+    if (!exhaustive && top > 64) {
+      if (top < nextTop) continue;
+      nextTop = Math.ceil(1.1 * top);
+    }
     const c = 0.5 * (s[last] + next);
     let kmax = Infinity;
     for (let t = 0; t < top; t++) {

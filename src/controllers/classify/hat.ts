@@ -15,7 +15,7 @@ const HAT_NORMALS = 24;
  * bumped up. Random normals in the orthogonal complement of aff(G) when |G| < d; the
  * admissible normal and side with the smallest excursion is kept.
  */
-export function hatCluster(w: Work, G: readonly number[], rng: Rng, remaining: readonly number[], processed: readonly number[], moveCap: number): Step | null {
+export function hatCluster(w: Work, G: readonly number[], rng: Rng, remaining: readonly number[], processed: readonly number[], moveCap: number, normals = HAT_NORMALS): Step | null {
   const { P, n, d, lab } = w;
   const inG = new Set(G);
   const Q = directionsOf(w, G);
@@ -24,7 +24,7 @@ export function hatCluster(w: Work, G: readonly number[], rng: Rng, remaining: r
   // an excursion of κ·|s| that the later ramps undo; keep the normal and the side with the
   // smallest excursion (a solver's error on it is what survives the cancellation).
   let best: Step | null = null;
-  const attempts = Q.length === d - 1 ? 1 : HAT_NORMALS;
+  const attempts = Q.length === d - 1 ? 1 : normals;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const a = new Float64Array(d);
     for (let k = 0; k < d; k++) a[k] = rng.normal();

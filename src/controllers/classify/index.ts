@@ -69,8 +69,14 @@ export interface ClassifyDiagnostics {
   readonly maxDisplacement: number;
   /** Largest |x(t) − x̄| along the data's trajectories, relative to the data's scale (x̄ = centre of the bounding box). */
   readonly excursion: number;
-  /** Smallest distance of a flowed data point to a layer's hyperplane (none is crossed: shear layers), relative to the scale. */
+  /**
+   * Smallest distance of a flowed data point to a layer's hyperplane (none is crossed: every
+   * layer is a shear), relative to the data's scale; points that sit on a hyperplane by
+   * construction (a hat's centre) are counted in `onKinks` instead: relu is zero there and they
+   * do not move in that layer.
+   */
   readonly clearance: number;
+  readonly onKinks: number;
   /** The data flowed independently by the RK4 kernel and read out. */
   readonly verification: ClassifyVerification;
   /** Constructions built (restarts × displacement caps) before this one was kept. */
@@ -182,7 +188,7 @@ function* classifySteps(X: PointsLike, labels: ArrayLike<number>, options: Class
   // Build, then check in the caller's coordinates that the result survives round-off (and a
   // 1e-9·scale perturbation of the inputs); if no restart succeeds, rebuild with a looser
   // displacement cap (MOVE_CAPS[k]·scale), and finally with hats only.
-  type Kept = { built: Built; layers: LayerLike[]; readout: Readout; construction: ClassifyMethod; closed: Float64Array; clearance: number; excursion: number };
+  type Kept = { built: Built; layers: LayerLike[]; readout: Readout; construction: ClassifyMethod; closed: Float64Array; clearance: number; excursion: number; onKinks: number };
   let kept: Kept | null = null;
   let lastError: unknown = null;
   let attempts = 0;
@@ -231,7 +237,7 @@ function* classifySteps(X: PointsLike, labels: ArrayLike<number>, options: Class
         const construction: ClassifyMethod = plan === null ? 'collinear' : plan.hatOnly ? 'hat' : 'cluster';
         const pass = checkInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, construction, 0, center, scale);
         checkInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, construction, 1e-9 * scale, center, scale);
-        kept = { built, layers: ls, readout: ro, construction, closed: pass.x, clearance: pass.clearance, excursion: pass.excursion };
+        kept = { built, layers: ls, readout: ro, construction, closed: pass.x, clearance: pass.clearance, excursion: pass.excursion, onKinks: pass.onKinks };
       } catch (e) {
         if (!(e instanceof ConvergenceError)) throw e;
         lastError = e;
@@ -269,6 +275,7 @@ function* classifySteps(X: PointsLike, labels: ArrayLike<number>, options: Class
     maxDisplacement: built.maxMove / scale,
     excursion: kept.excursion,
     clearance: kept.clearance,
+    onKinks: kept.onKinks,
     verification,
     attempts,
   };

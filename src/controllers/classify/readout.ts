@@ -28,12 +28,17 @@ export interface PredictOptions {
   stepsPerLayer?: number;
 }
 
+/** Distance (× scale) within which a point counts as on a layer's hyperplane by construction (the hat's flatness test). */
+const ON_KINK = 1e-9;
+
 /** What the closed-form pass measured. */
 export interface ShearPass {
   /** The flowed points (n × d). */
   x: Float64Array;
-  /** min over layers and points of |⟨a, x⟩ + b|/|a| at the layer's start, / scale. */
+  /** min over layers and points of |⟨a, x⟩ + b|/|a| at the layer's start, / scale (points on a kink excluded). */
   clearance: number;
+  /** (point, layer) pairs with the point on the layer's hyperplane to rounding (a hat's centre): they do not move in that layer. */
+  onKinks: number;
   /** max over layer ends and points of |x − center|, / scale. */
   excursion: number;
 }
@@ -45,7 +50,7 @@ export interface ShearPass {
 export function shearPass(x0: Float64Array, n: number, d: number, layers: readonly LayerLike[], center: Float64Array, scale: number): ShearPass {
   const x = x0.slice(0, n * d);
   const scratch = new Float64Array(n * d);
-  let clearance = Infinity;
+  let clearance = Infinity, onKinks = 0;
   let excursion = radius(x, n, d, center);
   for (const l of layers) {
     const A = l.A as Float64Array, W = l.W as Float64Array, b = l.b as Float64Array;
@@ -54,8 +59,19 @@ export function shearPass(x0: Float64Array, n: number, d: number, layers: readon
     an = Math.sqrt(an);
     if (an > 0) {
       for (let i = 0; i < n; i++) {
-        let s = b[0];
-        for (let k = 0; k < d; k++) s += A[k] * x[i * d + k];
+        let s = b[0], mag = Math.abs(b[0]);
+        for (let k = 0; k < d; k++) {
+          const v = A[k] * x[i * d + k];
+          s += v;
+          mag += Math.abs(v);
+        }
+        // On the kink by construction (a hat's centre, placed through its group to 1e-9·scale):
+        // relu is continuous and zero there, so the side does not matter (the motion differs by
+        // ≤ κ·|s|, inside the verification's maxError); counted, not a clearance.
+        if (Math.abs(s) <= Math.max(1e-12 * mag, ON_KINK * scale * an)) {
+          onKinks++;
+          continue;
+        }
         const g = Math.abs(s) / an;
         if (g < clearance) clearance = g;
       }
@@ -63,7 +79,7 @@ export function shearPass(x0: Float64Array, n: number, d: number, layers: readon
     parallelLayerStep(x, n, d, W, A, b, 1, l.duration, scratch, 'classify');
     excursion = Math.max(excursion, radius(x, n, d, center));
   }
-  return { x, clearance: clearance / scale, excursion: excursion / scale };
+  return { x, clearance: clearance / scale, excursion: excursion / scale, onKinks };
 }
 
 function radius(x: Float64Array, n: number, d: number, center: Float64Array): number {
