@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConvergenceError, createRng, controlsFromJSON, controlsToJSON, flow, init, InconsistentDataError, InvalidArgumentError, type Rng } from '../../src/index.js';
-import { classify, classifySwitchBounds, type Classification } from '../../src/controllers/classify/index.js';
+import { AbortError, CapacityError, ConvergenceError, createRng, controlsFromJSON, controlsToJSON, flow, init, InconsistentDataError, InvalidArgumentError, type Rng } from '../../src/index.js';
+import { classify, classifyAsync, classifySwitchBounds, type Classification } from '../../src/controllers/classify/index.js';
 import { collinearSwitchProbability, runCount, runsDistribution, sortByAxis } from '../../src/controllers/classify/collinear.js';
 import { adaptiveFlow } from '../helpers/adaptive.js';
 
@@ -257,6 +257,104 @@ describe('classify: bad input', () => {
     expect(() => classify([], [])).toThrow(InvalidArgumentError);
     expect(() => classify([[0, 0]], [1], { method: 'nope' as 'hat' })).toThrow(/options.method/);
     expect(() => classify([[0, 0]], [1], { readoutAxis: 2 })).toThrow(/readoutAxis/);
+    expect(() => classify([[0, 0]], [1], null as never)).toThrow(/options/);
+    expect(() => classify([[0, 0]], [1], { onProgress: 5 as never })).toThrow(/options.onProgress/);
+    expect(() => classify([[0, 0]], [1], { signal: 'stop' as never })).toThrow(/options.signal/);
+    expect(() => classify([[0, 0]], [1], { margin: Infinity })).toThrow(/options.margin/);
+    expect(() => classify([[0, 0]], [1], { margin: 0 })).toThrow(/options.margin/);
+    expect(() => classify([[0, 0]], [1], { restarts: 0 })).toThrow(/options.restarts/);
+    expect(() => classify([[0, 0], [1e308, -1e308]], [1, 0])).toThrow(InvalidArgumentError);
+    expect(() => classifySwitchBounds(NaN, 2)).toThrow(InvalidArgumentError);
+    expect(() => classifySwitchBounds(3, 0)).toThrow(InvalidArgumentError);
+    const c = classify([[0, 0], [1, 1]], [1, 0]);
+    expect(() => c.predict([[0, 0]], { method: 'nope' as 'rk4' })).toThrow(/options.method/);
+    expect(() => c.predict([[0, 0, 0]])).toThrow();
+  });
+
+  it('refuses, before any work, a layer count beyond the limit (CapacityError naming X)', () => {
+    const N = 2 ** 21 + 8;
+    const X = { n: N, d: 2, data: new Float64Array(2 * N).map((_, j) => j) };
+    const labels = new Uint8Array(N).map((_, i) => i % 2);
+    expect(() => classify(X, labels, { method: 'sweep' })).toThrow(CapacityError);
+  });
+});
+
+describe('classify: diagnostics, the independent check, progress and cancellation', () => {
+  it('diagnostics: excursion ≥ 0.5 and = the largest |x(t) − x̄|/scale at layer ends, positive clearance, the RK4 check agrees', () => {
+    const rng = createRng(21);
+    for (const d of [2, 3]) {
+      const X = uniformData(rng, 40, d);
+      const labels = X.map((_, i) => i % 2);
+      const c = classify(X, labels);
+      const g = c.diagnostics;
+      expect(g.verification.method).toBe('rk4');
+      expect(g.verification.misclassified).toBe(0);
+      expect(g.verification.worstMargin).toBeGreaterThan(0.5);
+      expect(g.verification.maxError).toBeLessThan(1e-6);
+      expect(g.clearance).toBeGreaterThan(0);
+      expect(g.attempts).toBeGreaterThanOrEqual(1);
+      // The excursion recomputed independently from an rk4 trajectory (every step recorded).
+      const tr = flow(c.controls, X, { method: 'rk4', stepsPerLayer: 2, trajectory: true }).trajectory!;
+      const lo = Array(d).fill(Infinity), hi = Array(d).fill(-Infinity);
+      for (const x of X) x.forEach((v, k) => ((lo[k] = Math.min(lo[k], v)), (hi[k] = Math.max(hi[k], v))));
+      const scale = Math.max(...hi.map((h, k) => h - lo[k]));
+      let ex = 0;
+      for (let f = 0; f < tr.frames; f++) for (let i = 0; i < X.length; i++) {
+        let r2 = 0;
+        for (let k = 0; k < d; k++) r2 += (tr.data[(f * X.length + i) * d + k] - 0.5 * (lo[k] + hi[k])) ** 2;
+        ex = Math.max(ex, Math.sqrt(r2) / scale);
+      }
+      expect(Math.abs(ex - g.excursion) / g.excursion).toBeLessThan(1e-9);
+      expect(g.excursion).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
+  it("'sweep': axis-aligned trapezoids classify by the exact flow and by the adaptive solver, layers parallel, ≤ 4 layers per run", () => {
+    const rng = createRng(31);
+    for (const [n, d] of [[50, 2], [120, 2], [60, 3]] as const) {
+      const X = uniformData(rng, n, d);
+      const labels = X.map(() => (rng.uniform() < 0.5 ? 1 : 0));
+      const c = classify(X, labels, { method: 'sweep' });
+      expect(c.diagnostics.method).toBe('sweep');
+      expectParallel(c);
+      expect(c.controls.layers.length).toBeLessThanOrEqual(4 * c.diagnostics.groups);
+      expect(expectClassified(c, X, labels)).toBeGreaterThanOrEqual(0.5 * c.diagnostics.margin);
+      const flat = Float64Array.from(X.flat());
+      const end = adaptiveFlow(controlsToJSON(c.controls), flat, n, d);
+      for (let i = 0; i < n; i++) {
+        const score = end[i * d + c.readout.axis] - c.readout.offset;
+        expect(labels[i] === 1 ? score : -score).toBeGreaterThan(0.4 * c.diagnostics.margin);
+      }
+    }
+    // A mover sharing its coordinate with a non-mover on the only usable axis: a typed error.
+    expect(() => classify([[0, 0], [0, 1], [1, 0]], [1, 0, 0], { method: 'sweep' })).toThrow(ConvergenceError);
+  });
+
+  it('the reduced search above N = 400 classifies by the exact flow within 3⌈m/d⌉ − 1 or ends with a verified sweep', () => {
+    const rng = createRng(41);
+    const X = uniformData(rng, 420, 8);
+    const labels = X.map((_, i) => i % 2);
+    const c = classify(X, labels);
+    expect(expectClassified(c, X, labels)).toBeGreaterThanOrEqual(0.5 * c.diagnostics.margin);
+    if (c.diagnostics.method === 'cluster') expect(c.diagnostics.switches).toBeLessThanOrEqual(3 * Math.ceil(210 / 8) - 1);
+    expect(c.diagnostics.verification.misclassified).toBe(0);
+  });
+
+  it('classifyAsync equals classify; progress is monotone and ends at 1; an AbortSignal stops both', async () => {
+    const rng = createRng(51);
+    const X = uniformData(rng, 60, 2);
+    const labels = X.map((_, i) => i % 2);
+    const seen: number[] = [];
+    const a = classify(X, labels, { onProgress: (f) => seen.push(f) });
+    const b = await classifyAsync(X, labels);
+    expect(controlsToJSON(b.controls)).toBe(controlsToJSON(a.controls));
+    expect(seen.length).toBeGreaterThan(3);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+    expect(seen[seen.length - 1]).toBeLessThanOrEqual(1);
+    const ctl = new AbortController();
+    let calls = 0;
+    expect(() => classify(X, labels, { signal: ctl.signal, onProgress: () => ++calls === 2 && ctl.abort() })).toThrow(AbortError);
+    await expect(classifyAsync(X, labels, { signal: AbortSignal.abort() })).rejects.toThrow(AbortError);
   });
 });
 

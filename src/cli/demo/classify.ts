@@ -114,7 +114,7 @@ export const classifySection: DemoSection = {
     for (const p of ctx.quick ? [16, 64] : [16, 64, 256, 1024]) {
       const t0 = performance.now();
       const r = approximateAutonomous(X4, Y4, { width: p, seed: ctx.seed });
-      arow.push([p, r.kappa, r.maxError.toExponential(2), r.eta.toExponential(2), r.gronwallBound.toExponential(2), r.rate.toExponential(2), ((performance.now() - t0) / 1000).toFixed(2)]);
+      arow.push([p, r.diagnostics.kappa, r.diagnostics.maxError.toExponential(2), r.diagnostics.eta.toExponential(2), r.diagnostics.gronwallBound.toExponential(2), r.diagnostics.rate.toExponential(2), ((performance.now() - t0) / 1000).toFixed(2)]);
     }
     ctx.log(table(['p', 'κ = (d+2)dp', 'max |Φ(x)−y| (rk4)', 'η = sup|F−F_p|', 'Gronwall bound', 'log₂κ/κ^{1/d}', 's'], arow));
 

@@ -7,7 +7,8 @@
  * label 0. The constructions, their counts, costs and error laws: docs/algorithms/classify.md.
  *
  * One file per method: ./cluster.ts (default: greedy ramps and tents), ./hat.ts (3 layers per
- * group), ./collinear.ts (axis-aligned ramps); ./tents.ts holds the shared geometry and tent
+ * group), ./collinear.ts (axis-aligned monotone ramps), ./sweep.ts (axis-aligned trapezoids, the
+ * last resort of 'cluster'); ./tents.ts holds the shared geometry and tent
  * bounds, ./readout.ts the readout, the closed-form pass (clearance, excursion) and the
  * independent RK4 check. This file validates, plans the attempts (restarts, displacement caps),
  * and drives them as one generator (runSync/runAsync: onProgress, signal, classifyAsync).
@@ -19,12 +20,13 @@ import type { Controls, LayerLike, PointsLike } from '../../types.js';
 import { asCloud, asOptions, checkCount, checkOneOf, checkPositive, checkProgressOptions, makeControls } from '../../validate.js';
 import { buildClusters, type Built } from './cluster.js';
 import { buildCollinear } from './collinear.js';
+import { buildSweep } from './sweep.js';
 import { checkInCallerCoordinates, makeScores, verifyIndependently, type ClassifyVerification, type PredictOptions, type Readout } from './readout.js';
 
 export type { ClassifyVerification, PredictOptions, Readout } from './readout.js';
 
-export type ClassifyMethod = 'cluster' | 'hat' | 'collinear';
-export const CLASSIFY_METHODS: readonly ClassifyMethod[] = ['cluster', 'hat', 'collinear'];
+export type ClassifyMethod = 'cluster' | 'hat' | 'collinear' | 'sweep';
+export const CLASSIFY_METHODS: readonly ClassifyMethod[] = ['cluster', 'hat', 'collinear', 'sweep'];
 
 export interface ClassifyOptions extends ProgressOptions {
   /** Construction (default 'cluster'). */
@@ -106,6 +108,8 @@ export function classifySwitchBounds(m: number, d: number): { paper: number; tab
 const MOVE_CAPS = [1e4, 1e5, 1e6];
 /** Per-step motion preference (× scale) of restart r: STEP_CAPS[r mod 4]. */
 const STEP_CAPS = [1e3, 1e2, 30, Infinity];
+/** Largest |coordinate| accepted (the constructions move points by up to ~10⁷·scale). */
+const COORDINATE_LIMIT = 1e150;
 /** Working memory the construction may use (bytes) before CapacityError. */
 const MEMORY_LIMIT = 2 ** 31;
 /** Layers the controls may have (the 'cluster'/'hat' budget 3⌈m/d⌉, 'collinear' ≤ N − 1). */
@@ -169,9 +173,12 @@ function* classifySteps(X: PointsLike, labels: ArrayLike<number>, options: Class
     scale = Math.max(scale, hi[k] - lo[k]);
     cmax = Math.max(cmax, Math.abs(center[k]));
   }
-  if (!(scale > 0)) scale = Math.max(1e-300, cmax) || 1;
-  if (!Number.isFinite(scale)) {
-    throw new InvalidArgumentError('X', `coordinates spanning ${scale}`, 'coordinates whose range is a finite double', 'rescale the data');
+  if (!(scale > 0)) scale = cmax > 0 ? cmax : 1; // one distinct point: any scale works
+  // The constructions move points by up to ~10⁷·scale and use slopes up to ~scale/gap: keep
+  // every intermediate value far from overflow and underflow (docs/algorithms/classify.md, "Limits").
+  const amax = cmax + 0.5 * scale;
+  if (!(amax <= COORDINATE_LIMIT) || !(scale >= 1e-150 * amax) || !(scale >= 1e-150)) {
+    throw new InvalidArgumentError('X', `coordinates up to ${amax.toExponential(2)} spanning ${scale.toExponential(2)}`, `coordinates within ±${COORDINATE_LIMIT} spanning at least 1e-150 (and 1e-150 of their magnitude)`, 'rescale or re-centre the data (classification is invariant under x ↦ (x − c)/s)');
   }
   const P = new Float64Array(n * d);
   rep.forEach((i, r) => {
@@ -192,8 +199,9 @@ function* classifySteps(X: PointsLike, labels: ArrayLike<number>, options: Class
   let kept: Kept | null = null;
   let lastError: unknown = null;
   let attempts = 0;
-  const plans: ({ hatOnly: boolean; cap: number } | null)[] =
-    method === 'collinear' ? [null] : method === 'cluster' ? [...MOVE_CAPS.map((cap) => ({ hatOnly: false, cap })), { hatOnly: true, cap: 0 }] : [{ hatOnly: true, cap: 0 }];
+  type Plan = { kind: 'cluster'; cap: number } | { kind: 'hat' } | { kind: 'collinear' } | { kind: 'sweep' };
+  const plans: Plan[] =
+    method === 'cluster' ? [...MOVE_CAPS.map((cap) => ({ kind: 'cluster' as const, cap })), { kind: 'hat' }, { kind: 'sweep' }] : [{ kind: method }];
   const toCaller = (built: Built): { ls: LayerLike[]; ro: Readout } => ({
     // Back to the caller's coordinates: σ(⟨a, x − x̄⟩ + b) = σ(⟨a, x⟩ + b − ⟨a, x̄⟩).
     ls: built.layers.map((l) => {
@@ -205,23 +213,25 @@ function* classifySteps(X: PointsLike, labels: ArrayLike<number>, options: Class
   });
   const table = 2 * Math.ceil(m / d) - 1;
   // Progress: the attempts of the first plan share [0, 0.9); later plans (rare) and the check the rest.
-  const firstTries = plans[0] === null || plans[0].hatOnly ? 1 : 2 * restarts;
+  const firstTries = plans[0].kind === 'cluster' ? 2 * restarts : 1;
   for (let pi = 0; pi < plans.length; pi++) {
     const plan = plans[pi];
     // Restarts ('cluster'): the wraps' rotations depend on the seed; keep the fewest layers
     // among the constructions that pass the check in the caller's coordinates.
     // 'cluster': `restarts` constructions, then up to as many again while the shortest is still
     // above the table's 2⌈m/d⌉ − 1 switches.
-    const tries = plan === null || plan.hatOnly ? 1 : 2 * restarts;
+    const tries = plan.kind === 'cluster' ? 2 * restarts : 1;
     for (let r = 0; r < tries; r++) {
       if (r >= restarts && (!kept || kept.built.layers.length - 1 <= table)) break;
       const base = pi === 0 ? (0.9 * r) / firstTries : 0.9;
       const span = pi === 0 ? 0.9 / firstTries : 0;
       try {
         let built: Built;
-        if (plan === null) built = buildCollinear(P.slice(), n, d, L, axis, mu, scale);
+        if (plan.kind === 'collinear') built = buildCollinear(P.slice(), n, d, L, axis, mu, scale);
+        else if (plan.kind === 'sweep') built = buildSweep(P, n, d, L, axis, movingClass, mu, scale);
         else {
-          const gen = buildClusters(P.slice(), n, d, L, axis, movingClass, mu, scale, createRng(r === 0 ? seed : (seed + 0x9e3779b9 * r) >>> 0), plan.hatOnly, plan.cap, STEP_CAPS[r % STEP_CAPS.length]);
+          const hatOnly = plan.kind === 'hat';
+          const gen = buildClusters(P.slice(), n, d, L, axis, movingClass, mu, scale, createRng(r === 0 ? seed : (seed + 0x9e3779b9 * r) >>> 0), hatOnly, hatOnly ? 0 : plan.cap, STEP_CAPS[r % STEP_CAPS.length]);
           for (;;) {
             const it = gen.next();
             if (it.done) {
@@ -234,7 +244,7 @@ function* classifySteps(X: PointsLike, labels: ArrayLike<number>, options: Class
         attempts++;
         if (kept && built.layers.length >= kept.built.layers.length) continue;
         const { ls, ro } = toCaller(built);
-        const construction: ClassifyMethod = plan === null ? 'collinear' : plan.hatOnly ? 'hat' : 'cluster';
+        const construction: ClassifyMethod = plan.kind;
         const pass = checkInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, construction, 0, center, scale);
         checkInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, construction, 1e-9 * scale, center, scale);
         kept = { built, layers: ls, readout: ro, construction, closed: pass.x, clearance: pass.clearance, excursion: pass.excursion, onKinks: pass.onKinks };
@@ -297,7 +307,7 @@ function checkLimits(N: number, d: number, lab: Uint8Array, method: ClassifyMeth
   let n1 = 0;
   for (let i = 0; i < N; i++) n1 += lab[i];
   const m = Math.min(n1, N - n1);
-  const layers = method === 'collinear' ? N : 3 * Math.ceil(m / d);
+  const layers = method === 'collinear' ? N : method === 'hat' ? 3 * Math.ceil(m / d) : 4 * m; // 'cluster' may end with 'sweep'
   if (layers > LAYER_LIMIT) {
     throw new CapacityError('X', layers * (2 * d + 1) * 8, `classify would need up to ${layers} layers (limit ${LAYER_LIMIT}); classify a subsample, or fewer points per call`);
   }
