@@ -24,7 +24,11 @@ import { sortByAxis } from './collinear.js';
 /** Kink placement inside a gap between a non-mover and a run (fractions of the gap). */
 const OUTER = 0.8, INNER = 0.2;
 
-export function buildSweep(P: Float64Array, n: number, d: number, lab: Uint8Array, axis: number, movingClass: 0 | 1, mu: number, scale: number): Built {
+/**
+ * `orient`: 'shorter' (default) writes each two-sided trapezoid active on its shorter side;
+ * 'right' always on the right (the plain form; kept to measure what the choice saves).
+ */
+export function buildSweep(P: Float64Array, n: number, d: number, lab: Uint8Array, axis: number, movingClass: 0 | 1, mu: number, scale: number, orient: 'shorter' | 'right' = 'shorter'): Built {
   const sgn = movingClass === 1 ? 1 : -1;
   let hmax = -Infinity;
   for (let i = 0; i < n; i++) hmax = Math.max(hmax, sgn * P[i * d + axis]);
@@ -73,7 +77,7 @@ export function buildSweep(P: Float64Array, n: number, d: number, lab: Uint8Arra
     const kl = left ? delta / (c2 - c1) : 0, kr = right ? delta / (c4 - c3) : 0;
     if (left && right) {
       // Both forms are the same function; take the one whose active side is shorter.
-      const side: 1 | -1 = xmax - c1 <= c4 - xmin ? 1 : -1;
+      const side: 1 | -1 = orient === 'right' || xmax - c1 <= c4 - xmin ? 1 : -1;
       ramp(kl, side, c1);
       ramp(-kl, side, c2);
       ramp(-kr, side, c3);
