@@ -1,10 +1,10 @@
 /**
- * bench/classify — seed 000 (ALGORITHMS.md §C), issue #3 item 2: the paper notebook's table of
+ * bench/classify — arXiv 2312.13807 (docs/algorithms/classify.md), issue #3 item 2: the paper notebook's table of
  * constructive switch counts, N = 60 (30 + 30 uniform in [0,1]^d, labels alternating):
  *   A  'cluster' against the published counts for d = 2 … 60: mean, min–max switches over S data
  *      sets per d (S = 20, 5 with --quick), data sets above the published count, hat steps, the
  *      largest single-layer displacement / scale, misclassified points by the exact flow and by
- *      rk4, build time per data set; method 'hat' (§C1) on the same data as the baseline;
+ *      rk4, build time per data set; method 'hat' on the same data as the baseline;
  *   B  beyond the table: N = 120 and 200 in d = 2, 200 in d = 3 (one data set each).
  *   C  scale (issue 14): N = 1000 in d = 10 (labels alternating) and N = 2000 in d = 2 with random
  *      labels (one data set each; N = 10⁴ in d = 10 with --large): wall and CPU seconds, the
@@ -68,7 +68,7 @@ for (const [d, published] of PUBLISHED) {
     seconds: seconds / perD,
     note: `switches mean ${mean.toFixed(2)} (${Math.min(...counts)}–${Math.max(...counts)}) vs published ${published}, above it: ${over}/${perD}; hat steps ${fallbacks}; max displacement ${displacement.toExponential(1)}·scale; wrong exact/rk4 ${badExact}/${badRk4}`,
   });
-  rows.push({ workload: `N=60 d=${d}`, contender: 'hat (§C1)', seconds: hatSeconds / perD, note: `switches ${hats[0]} (3⌈m/d⌉ − 1)` });
+  rows.push({ workload: `N=60 d=${d}`, contender: 'hat', seconds: hatSeconds / perD, note: `switches ${hats[0]} (3⌈m/d⌉ − 1)` });
 }
 for (const [n, d] of [[120, 2], [200, 2], [200, 3]] as const) {
   const { X, labels } = dataSet(7000 + n + d, n, d);

@@ -1,15 +1,15 @@
 /**
- * approximateAutonomous (seed 002 Thm 3.4; ALGORITHMS.md §A4): one layer, error measured by
- * flowing X (rk4 and 'exact'), compared with the Gronwall bound; the tube field's own flow is exact.
+ * approximateAutonomous (survey arXiv 2510.03303 Thm 3.4; docs/algorithms/autonomous.md): one layer, error
+ * measured by flowing X (rk4 and 'exact'), compared with the Gronwall bound; the tube field's own flow is exact.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng, flow, init, InconsistentDataError, InvalidArgumentError, ShapeMismatchError } from '../../src/index.js';
+import { CapacityError, createRng, flow, init, InconsistentDataError, InvalidArgumentError, ShapeMismatchError } from '../../src/index.js';
 import { approximateAutonomous, segmentDistance, tubeField } from '../../src/controllers/autonomous.js';
 
 beforeAll(() => init({ variant: 'debug' }));
 
-// ALGORITHMS.md §A4's example: X = (0, k), Y = (2, k + 0.3), k = 0..3, T = 1.
+// A 4-point example: X = (0, k), Y = (2, k + 0.3), k = 0..3, T = 1.
 const X4 = [0, 1, 2, 3].map((k) => [0, k]);
 const Y4 = [0, 1, 2, 3].map((k) => [2, k + 0.3]);
 
@@ -68,7 +68,7 @@ describe('approximateAutonomous', () => {
       errs.push(r.diagnostics.maxError);
       rows.push(`p=${p}: max error ${r.diagnostics.maxError.toExponential(2)}, eta ${r.diagnostics.eta.toExponential(2)}, Gronwall ${r.diagnostics.gronwallBound.toExponential(2)}, log2κ/κ^(1/d) ${r.diagnostics.rate.toExponential(2)}`);
     }
-    console.log('approximateAutonomous on the §A4 example:\n' + rows.join('\n'));
+    console.log('approximateAutonomous on the 4-point example:\n' + rows.join('\n'));
     expect(errs[2]).toBeLessThan(errs[0]);
   });
 
@@ -119,5 +119,17 @@ describe('approximateAutonomous', () => {
     expect(() => approximateAutonomous([[0], [1]], [[1], [2]], { width: 2 })).toThrow(/d ≥ 2/);
     expect(() => approximateAutonomous([[0, 0]], [[1, 1]], { width: 0 })).toThrow(InvalidArgumentError);
     expect(() => approximateAutonomous([], [], { width: 2 })).toThrow(InvalidArgumentError);
+    expect(() => approximateAutonomous([[0, 0]], [[1, 1]], null as never)).toThrow(InvalidArgumentError);
+    expect(() => approximateAutonomous([[0, 0]], [[1, 1]], undefined as never)).toThrow(InvalidArgumentError);
+    expect(() => approximateAutonomous([[0, 0]], [[1, 1]], { width: 1 << 14, samples: 1e6 })).toThrow(CapacityError);
+  });
+
+  it('diagnostics: excursion (largest |x(t) − x̄|/scale along the recorded trajectory) covers start and end points', () => {
+    const r = approximateAutonomous(X4, Y4, { width: 32, seed: 1 });
+    const g = r.diagnostics;
+    expect(g.stepsPerLayer).toBe(400);
+    // Box of X ∪ Y: x ∈ [0, 2], y ∈ [0, 3.3] → centre (1, 1.65), scale 3.3; the corners are ≥ 1.93 away.
+    expect(g.excursion).toBeGreaterThanOrEqual(Math.hypot(1, 1.65) / 3.3 - 1e-12);
+    expect(g.excursion).toBeLessThan(10);
   });
 });

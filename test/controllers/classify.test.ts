@@ -1,5 +1,5 @@
 /**
- * classify (seed 000; ALGORITHMS.md §C): every construction is checked by flowing the data with
+ * classify (arXiv 2312.13807; docs/algorithms/classify.md): every construction is checked by flowing the data with
  * the 'exact' solver and with rk4 (never by trusting the formula), switch counts against the
  * paper's bound 4⌈m/d⌉ − 1 and its table 2⌈m/d⌉ − 1, the collinear method's law against Monte Carlo.
  */
@@ -34,7 +34,7 @@ function expectParallel(c: Classification): void {
 }
 
 describe('classify: switch counts on the paper table (N = 60, 30 + 30, uniform in [0,1]^d)', () => {
-  // As published (seed 000's notebook, via the issue). Note d = 7: the formula 2⌈m/d⌉ − 1 gives 9
+  // As published (the notebook of arXiv 2312.13807). Note d = 7: the formula 2⌈m/d⌉ − 1 gives 9
   // (7 would be d = 8); we compare with the published number.
   const published = [29, 19, 15, 11, 9, 7, 5, 3, 3, 1, 1];
   const dims = [2, 3, 4, 5, 6, 7, 10, 15, 20, 30, 60];

@@ -1,6 +1,6 @@
 /**
  * `flowsteer classify`: builds width-1 controls and a half-space readout that classify a
- * labelled data set (seed 000; ALGORITHMS.md §C), verifies them by flowing the data ('exact'
+ * labelled data set (arXiv 2312.13807; docs/algorithms/classify.md), verifies them by flowing the data ('exact'
  * and rk4), prints the switch count next to the paper's bound and writes the controls (JSON)
  * and, in 2-D, a picture.
  *
@@ -32,8 +32,8 @@ function load(spec: string, n: number, d: number, seed: number): { X: PointCloud
 
 export const classifyCommand: Command = {
   name: 'classify',
-  summary: 'width-1 controls + half-space readout that classify labelled points (seed 000; ALGORITHMS.md §C)',
-  usage: 'classify [--data random|file.json] [--n 60] [--d 2] [--method cluster|hat|collinear] [--seed 1] [--out out] [--plot classify.svg]',
+  summary: 'width-1 controls + half-space readout that classify labelled points (arXiv 2312.13807; docs/algorithms/classify.md)',
+  usage: 'classify [--data random|file.json] [--n 60] [--d 2] [--method cluster|hat|collinear|sweep] [--seed 1] [--out out] [--plot classify.svg]',
   async run(args) {
     const seed = optNumber(args, 'seed', 1, { integer: true, min: 0 });
     const { X, labels } = load(optString(args, 'data', 'random')!, optNumber(args, 'n', 60, { integer: true, min: 1 }), optNumber(args, 'd', 2, { integer: true, min: 1 }), seed);

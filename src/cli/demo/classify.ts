@@ -1,6 +1,7 @@
 /**
- * Demo section "classify" (issue #3 part B; seed 000 "Cluster-based classification with neural
- * ODEs via control", ALGORITHMS.md §C; seed 002 Thm 3.4, §A4):
+ * Demo section "classify" (issue #3 part B; "Cluster-based classification with neural ODEs via
+ * control", arXiv 2312.13807, docs/algorithms/classify.md; survey arXiv 2510.03303 Thm 3.4,
+ * docs/algorithms/autonomous.md):
  *  1. the paper's table of constructive switch counts for N = 60 (30 + 30, uniform in [0,1]^d)
  *     next to ours ('cluster', 3 data sets per d; every one verified by the exact flow), the
  *     hat baseline of §C1 and the paper's bound 4⌈m/d⌉ − 1;
@@ -69,7 +70,7 @@ export async function classifySvg(c: Classification, X: PointCloud, labels: read
 export const classifySection: DemoSection = {
   name: 'classify',
   async run(ctx) {
-    ctx.log('== classify: width-1 neural ODE, cluster-based binary classification (seed 000; ALGORITHMS.md §C)');
+    ctx.log('== classify: width-1 neural ODE, cluster-based binary classification (arXiv 2312.13807; docs/algorithms/classify.md)');
     const trials = ctx.quick ? 1 : 3;
     const rows: (string | number)[][] = [];
     for (const [d, published] of PUBLISHED_TABLE) {
