@@ -245,8 +245,9 @@ function* classifySteps(X: PointsLike, labels: ArrayLike<number>, options: Class
         if (kept && built.layers.length >= kept.built.layers.length) continue;
         const { ls, ro } = toCaller(built);
         const construction: ClassifyMethod = plan.kind;
-        const pass = checkInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, construction, 0, center, scale);
-        checkInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, construction, 1e-9 * scale, center, scale);
+        const top = base + span;
+        const pass = yield* within(checkInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, construction, 0, center, scale), top);
+        yield* within(checkInCallerCoordinates(cloud.data, rep, L, d, ls, ro, mu, construction, 1e-9 * scale, center, scale), top);
         kept = { built, layers: ls, readout: ro, construction, closed: pass.x, clearance: pass.clearance, excursion: pass.excursion, onKinks: pass.onKinks };
       } catch (e) {
         if (!(e instanceof ConvergenceError)) throw e;
@@ -264,7 +265,7 @@ function* classifySteps(X: PointsLike, labels: ArrayLike<number>, options: Class
     layers: kept.layers,
     meta: { construction: 'classify', method: kept.construction, readout: { axis, offset: readout.offset }, movingClass, seed, reference: 'arXiv 2312.13807; docs/algorithms/classify.md' },
   });
-  const verification = verifyIndependently(controls, cloud.data, rep, L, readout, mu, kept.closed, scale);
+  const verification = verifyIndependently(controls, cloud.data, rep, L, readout, mu, kept.closed, scale, options.signal);
   if (verification.misclassified > 0) {
     throw new ConvergenceError(
       `classify (method '${kept.construction}')`,
@@ -296,6 +297,15 @@ function* classifySteps(X: PointsLike, labels: ArrayLike<number>, options: Class
     scores,
     predict: (pts, o) => Uint8Array.from(scores(pts, o), (s) => (s > 0 ? 1 : 0)),
   };
+}
+
+/** Runs a sub-generator, reporting `at` (a fraction already reached) at each of its yields. */
+function* within<T>(g: Generator<number, T>, at: number): Generator<number, T> {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    yield at;
+  }
 }
 
 /**

@@ -47,12 +47,20 @@ export interface ShearPass {
  * Flows the n points of x (row-major, copied) through width-1 shear layers with the closed form
  * x ← x + τ W relu(A x + b), measuring clearance and excursion relative to `scale` around `center`.
  */
-export function shearPass(x0: Float64Array, n: number, d: number, layers: readonly LayerLike[], center: Float64Array, scale: number): ShearPass {
+export function* shearPass(x0: Float64Array, n: number, d: number, layers: readonly LayerLike[], center: Float64Array, scale: number): Generator<number, ShearPass> {
   const x = x0.slice(0, n * d);
   const scratch = new Float64Array(n * d);
   let clearance = Infinity, onKinks = 0;
   let excursion = radius(x, n, d, center);
-  for (const l of layers) {
+  // Yield (for onProgress / signal / classifyAsync) every ~2·10⁶ coordinate updates.
+  let work = 0;
+  for (let li = 0; li < layers.length; li++) {
+    const l = layers[li];
+    work += n * (d + 1);
+    if (work > 2e6) {
+      work = 0;
+      yield li / layers.length;
+    }
     const A = l.A as Float64Array, W = l.W as Float64Array, b = l.b as Float64Array;
     let an = 0;
     for (let k = 0; k < d; k++) an += A[k] * A[k];
@@ -98,10 +106,10 @@ function radius(x: Float64Array, n: number, d: number, center: Float64Array): nu
  * Catches constructions whose weights are too large for doubles (the collinear method's slopes
  * can grow geometrically with the number of runs). Returns the pass (clearance, excursion).
  */
-export function checkInCallerCoordinates(
+export function* checkInCallerCoordinates(
   data: Float64Array, rep: readonly number[], lab: Uint8Array, d: number, layers: readonly LayerLike[], readout: Readout,
   mu: number, method: string, perturb: number, center: Float64Array, scale: number,
-): ShearPass {
+): Generator<number, ShearPass> {
   const n = rep.length;
   const x = new Float64Array(n * d);
   rep.forEach((i, r) => {
@@ -109,7 +117,7 @@ export function checkInCallerCoordinates(
     // Deterministic ± pattern: a perturbation no solver's round-off comes near.
     if (perturb > 0) for (let k = 0; k < d; k++) x[r * d + k] += ((i * 7 + k * 3) % 5 - 2) * 0.5 * perturb;
   });
-  const pass = shearPass(x, n, d, layers, center, scale);
+  const pass = yield* shearPass(x, n, d, layers, center, scale);
   for (let r = 0; r < n; r++) {
     const score = pass.x[r * d + readout.axis] - readout.offset;
     if (!((lab[r] === 1 ? score : -score) >= 0.5 * mu)) {
@@ -143,12 +151,12 @@ export const VERIFY_STEPS = 4;
 
 /** Flows the data (unique points `rep`) with RK4 and compares with the closed-form endpoints `closed`. */
 export function verifyIndependently(
-  controls: Controls, data: Float64Array, rep: readonly number[], lab: Uint8Array, readout: Readout, mu: number, closed: Float64Array, scale: number,
+  controls: Controls, data: Float64Array, rep: readonly number[], lab: Uint8Array, readout: Readout, mu: number, closed: Float64Array, scale: number, signal?: AbortSignal,
 ): ClassifyVerification {
   const d = controls.d, n = rep.length;
   const x = new Float64Array(n * d);
   rep.forEach((i, r) => x.set(data.subarray(i * d, (i + 1) * d), r * d));
-  const end = flow(controls, { n, d, data: x }, { method: 'rk4', stepsPerLayer: VERIFY_STEPS, rk4Kernel: 'dense' }).data;
+  const end = flow(controls, { n, d, data: x }, { method: 'rk4', stepsPerLayer: VERIFY_STEPS, rk4Kernel: 'dense', ...(signal ? { signal } : {}) }).data;
   let misclassified = 0, worst = Infinity, err = 0;
   for (let r = 0; r < n; r++) {
     const score = end[r * d + readout.axis] - readout.offset;
