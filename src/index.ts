@@ -53,7 +53,7 @@ export {
   type PredictOptions,
 } from './controllers/classify/index.js';
 export { collinearSwitchProbability, runsDistribution } from './controllers/classify/collinear.js';
-export { approximateAutonomous, tubeField, type AutonomousOptions, type AutonomousResult } from './controllers/autonomous.js';
+export { approximateAutonomous, tubeField, type AutonomousOptions, type AutonomousResult, type AutonomousDiagnostics } from './controllers/autonomous.js';
 export { interpolate, interpolationSwitches, type InterpolateOptions, type Autonomy } from './controllers/interpolate.js';
 export { describe, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';
 export { wasserstein, wasserstein1, type WassersteinOptions, type WassersteinResult, type TransportPlan } from './wasserstein/exact.js';
