@@ -242,7 +242,9 @@ function* classifySteps(X: PointsLike, labels: ArrayLike<number>, options: Class
           }
         }
         attempts++;
-        if (kept && built.layers.length >= kept.built.layers.length) continue;
+        // Fewest layers first; among equally short constructions the calmer one (smaller largest
+        // single-layer motion: smaller excursion and BV norm, docs/algorithms/classify.md).
+        if (kept && (built.layers.length > kept.built.layers.length || (built.layers.length === kept.built.layers.length && !(built.maxMove < kept.built.maxMove)))) continue;
         const { ls, ro } = toCaller(built);
         const construction: ClassifyMethod = plan.kind;
         const top = base + span;
