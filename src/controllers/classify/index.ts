@@ -312,8 +312,8 @@ function* within<T>(g: Generator<number, T>, at: number): Generator<number, T> {
 
 /**
  * Limits checked before any work: the controls' layer count (the 'cluster'/'hat' budget 3⌈m/d⌉,
- * at most N − 1 ramps for 'collinear') and the construction's working memory (a displacement
- * array of N doubles per candidate step, ≤ 4·10³ candidates per step).
+ * at most N − 1 ramps for 'collinear', 4m for a 'sweep') and the construction's working memory
+ * (copies of the points and a displacement array of N doubles per candidate step).
  */
 function checkLimits(N: number, d: number, lab: Uint8Array, method: ClassifyMethod): void {
   let n1 = 0;
@@ -323,7 +323,9 @@ function checkLimits(N: number, d: number, lab: Uint8Array, method: ClassifyMeth
   if (layers > LAYER_LIMIT) {
     throw new CapacityError('X', layers * (2 * d + 1) * 8, `classify would need up to ${layers} layers (limit ${LAYER_LIMIT}); classify a subsample, or fewer points per call`);
   }
-  const bytes = 8 * N * (4 * d + 4096) + layers * (2 * d + 1) * 8;
+  // Candidate steps kept per greedy step: ≤ 2·(48 + 2000) + 96 up to N = 400, ≤ 128 above (cluster.ts, searchFor).
+  const candidates = method === 'cluster' || method === 'hat' ? (N <= 400 ? 4200 : 128) : 0;
+  const bytes = 8 * N * (4 * d + candidates) + layers * (2 * d + 1) * 8;
   if (bytes > MEMORY_LIMIT) {
     throw new CapacityError('X', bytes, `classify's working memory for N = ${N} points exceeds ${MEMORY_LIMIT / 2 ** 30} GiB; classify a subsample`);
   }
