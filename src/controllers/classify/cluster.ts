@@ -193,6 +193,25 @@ function candidatePlanes(w: Work, remaining: readonly number[], processed: reado
   return out;
 }
 
+interface RampScratch {
+  order: Int32Array;
+  nmS: Float64Array;
+  nmSlack: Float64Array;
+  mvS: Float64Array;
+  mvNeed: Float64Array;
+}
+let rampScratchCache: RampScratch | null = null;
+
+/** Scratch of rampStep for n points (grown on demand; views of exactly n entries). */
+function rampScratch(n: number): RampScratch {
+  if (!rampScratchCache || rampScratchCache.order.length < n) {
+    const m = Math.max(n, 64);
+    rampScratchCache = { order: new Int32Array(m), nmS: new Float64Array(m), nmSlack: new Float64Array(m), mvS: new Float64Array(m), mvNeed: new Float64Array(m) };
+  }
+  const c = rampScratchCache;
+  return { order: c.order.subarray(0, n), nmS: c.nmS, nmSlack: c.nmSlack, mvS: c.mvS, mvNeed: c.mvNeed };
+}
+
 /**
  * One ramp (one layer): κ w σ(⟨a, x⟩ − c), w ⟂ a with ⟨w, u⟩ > 0. Every point with
  * s = ⟨a, x⟩ − c > 0 rises by κ s ⟨w, u⟩: a non-mover may rise by its slack H − μ − h, a
@@ -208,15 +227,24 @@ function rampStep(w: Work, ctx: StepContext, a: Float64Array, exhaustive: boolea
   const { h, role } = ctx;
   const s = new Float64Array(n);
   for (let i = 0; i < n; i++) s[i] = dot(P, i, a, d);
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => s[j] - s[i]);
+  // Decreasing s, ties by index (the order of a stable sort): scratch reused across calls.
+  const sc = rampScratch(n);
+  const order = sc.order;
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((i, j) => s[j] - s[i] || i - j);
   let bestCount = 0, bestC = 0, bestKappa = 0;
   // A kink can lift at most the movers above it: skip kinks with no more than bestCount of them
   // (exact). Non-exhaustive (large N): all kinks among the first 64 points, then kinks at
   // prefixes growing by ≥ 10% (O(N) work per ramp instead of O(N²)).
-  let movers = 0, nextTop = 0;
+  // The prefix's non-movers (s, slack) and remaining movers (s, needed rise) in sorted order, in
+  // flat arrays: the scans below read them contiguously (same operations, same doubles).
+  const { nmS, nmSlack, mvS, mvNeed } = sc;
+  let nm = 0, mv = 0, nextTop = 0;
+  const wu = lift.wu;
   for (let top = 1; top <= n; top++) {
     const last = order[top - 1];
-    if (role[last] === 1) movers++;
+    if (role[last] === 0) (nmS[nm] = s[last]), (nmSlack[nm++] = H - mu - h[last]);
+    else if (role[last] === 1) (mvS[mv] = s[last]), (mvNeed[mv++] = w.top - h[last]);
     if (role[last] !== 1) {
       // A kink just past a non-mover or a lifted mover adds no mover; but a non-mover without
       // slack ends every larger active set.
@@ -225,23 +253,18 @@ function rampStep(w: Work, ctx: StepContext, a: Float64Array, exhaustive: boolea
     }
     const next = top < n ? s[order[top]] : s[last] - w.scale;
     if (!(s[last] - next > 2 * tol)) continue;
-    if (movers <= bestCount) continue;
+    if (mv <= bestCount) continue;
     if (!exhaustive && top > 64) {
       if (top < nextTop) continue;
       nextTop = Math.ceil(1.1 * top);
     }
     const c = 0.5 * (s[last] + next);
     let kmax = Infinity;
-    for (let t = 0; t < top; t++) {
-      const i = order[t];
-      if (role[i] === 0) kmax = Math.min(kmax, (H - mu - h[i]) / ((s[i] - c) * lift.wu));
-    }
+    for (let t = 0; t < nm; t++) kmax = Math.min(kmax, nmSlack[t] / ((nmS[t] - c) * wu));
     if (!(kmax > 0)) break; // a non-mover without slack: every larger active set contains it
     let count = 0, kneed = 0;
-    for (let t = 0; t < top; t++) {
-      const i = order[t];
-      if (role[i] !== 1) continue;
-      const kn = (w.top - h[i]) / ((s[i] - c) * lift.wu);
+    for (let t = 0; t < mv; t++) {
+      const kn = mvNeed[t] / ((mvS[t] - c) * wu);
       if (kn <= kmax) (count++, (kneed = Math.max(kneed, kn)));
     }
     if (count > bestCount) (bestCount = count), (bestC = c), (bestKappa = kneed);
