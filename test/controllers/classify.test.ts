@@ -340,6 +340,21 @@ describe('classify: diagnostics, the independent check, progress and cancellatio
     expect(c.diagnostics.verification.misclassified).toBe(0);
   });
 
+  it('the js backend (TS twins) gives the same controls and diagnostics as wasm-simd', async () => {
+    const rng = createRng(61);
+    const X = uniformData(rng, 40, 3);
+    const labels = X.map((_, i) => i % 2);
+    const w = classify(X, labels);
+    await init({ backend: 'js' });
+    try {
+      const j = classify(X, labels);
+      expect(controlsToJSON(j.controls)).toBe(controlsToJSON(w.controls));
+      expect(j.diagnostics).toEqual(w.diagnostics);
+    } finally {
+      await init({ variant: 'debug' });
+    }
+  });
+
   it('classifyAsync equals classify; progress is monotone and ends at 1; an AbortSignal stops both', async () => {
     const rng = createRng(51);
     const X = uniformData(rng, 60, 2);

@@ -267,7 +267,7 @@ function* classifySteps(X: PointsLike, labels: ArrayLike<number>, options: Class
     layers: kept.layers,
     meta: { construction: 'classify', method: kept.construction, readout: { axis, offset: readout.offset }, movingClass, seed, reference: 'arXiv 2312.13807; docs/algorithms/classify.md' },
   });
-  const verification = verifyIndependently(controls, cloud.data, rep, L, readout, mu, kept.closed, scale, options.signal);
+  const verification = yield* within(verifyIndependently(controls, cloud.data, rep, L, readout, mu, kept.closed, scale), 0.95);
   if (verification.misclassified > 0) {
     throw new ConvergenceError(
       `classify (method '${kept.construction}')`,

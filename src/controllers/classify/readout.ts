@@ -10,7 +10,9 @@
  *    code with the construction's own tracking, read out by the half-space;
  *  - scores/predict for new points.
  */
+import { use } from '../../backend/index.js';
 import { parallelLayerStep } from '../../backend/relu.js';
+import { rk4Layers } from '../../backend/rk4.js';
 import { ConvergenceError } from '../../errors.js';
 import { flow, type FlowMethod } from '../../flow/flow.js';
 import type { Controls, LayerLike, PointsLike } from '../../types.js';
@@ -149,14 +151,27 @@ export interface ClassifyVerification {
 /** Steps per layer of the independent RK4 check (the field is constant along shear trajectories, so RK4 is exact up to rounding at any count; 4 exercises the stages). */
 export const VERIFY_STEPS = 4;
 
-/** Flows the data (unique points `rep`) with RK4 and compares with the closed-form endpoints `closed`. */
-export function verifyIndependently(
-  controls: Controls, data: Float64Array, rep: readonly number[], lab: Uint8Array, readout: Readout, mu: number, closed: Float64Array, scale: number, signal?: AbortSignal,
-): ClassifyVerification {
+/**
+ * Flows the data (unique points `rep`) with the RK4 kernel (the layer-steps Pair of
+ * src/backend/rk4.ts, its TS twin before init()) in chunks — a generator, so that the signal and
+ * onProgress are served between chunks — and compares with the closed-form endpoints `closed`.
+ */
+export function* verifyIndependently(
+  controls: Controls, data: Float64Array, rep: readonly number[], lab: Uint8Array, readout: Readout, mu: number, closed: Float64Array, scale: number,
+): Generator<number, ClassifyVerification> {
   const d = controls.d, n = rep.length;
   const x = new Float64Array(n * d);
   rep.forEach((i, r) => x.set(data.subarray(i * d, (i + 1) * d), r * d));
-  const end = flow(controls, { n, d, data: x }, { method: 'rk4', stepsPerLayer: VERIFY_STEPS, rk4Kernel: 'dense', ...(signal ? { signal } : {}) }).data;
+  const run = use(rk4Layers, 'classify', { beforeInit: 'js' });
+  // ≈ 2·10⁷ multiply–adds per chunk (tens of milliseconds).
+  const perPoint = Math.max(1, controls.layers.length * VERIFY_STEPS * 4 * (2 * d + 2));
+  const chunk = Math.max(8, Math.min(n, Math.floor(2e7 / perPoint)));
+  for (let i0 = 0; i0 < n; i0 += chunk) {
+    const m = Math.min(chunk, n - i0);
+    run(x.subarray(i0 * d, (i0 + m) * d), m, d, controls.width, controls.layers, VERIFY_STEPS, null, 1);
+    yield (i0 + m) / n;
+  }
+  const end = x;
   let misclassified = 0, worst = Infinity, err = 0;
   for (let r = 0; r < n; r++) {
     const score = end[r * d + readout.axis] - readout.offset;
