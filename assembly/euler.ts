@@ -1,4 +1,4 @@
-// Explicit Euler for one layer of ẋ = W relu(A x + b) (seed 002, eq. 3.3–3.4):
+// Explicit Euler for one layer of ẋ = W relu(A x + b) (survey arXiv 2510.03303, eq. 3.3–3.4):
 //   x ← x + h f(x), `steps` times, in place on n points (row-major n × d).
 // Same tiling, trajectory convention and twin discipline as rk4.ts (twin: src/kernels/euler.ts).
 import { checkLayerArgs } from './lib/memory';

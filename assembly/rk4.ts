@@ -1,5 +1,5 @@
 // Classical fourth-order Runge–Kutta for one layer of the neural ODE
-//   ẋ = W relu(A x + b)          (seed 002, eq. 3.3–3.4)
+//   ẋ = W relu(A x + b)          (survey arXiv 2510.03303, eq. 3.3–3.4)
 // with `steps` steps of size h, applied in place to n points (row-major n × d).
 //
 // Every point evolves independently, so the kernel takes a tile of TILE points through all

@@ -1,5 +1,5 @@
 // Cell-aware classical RK4 for one layer of the neural ODE  ẋ = W relu(A x + b)
-// (seed 002, eq. 3.3–3.4): the same numbers as the dense kernel rk4.ts up to rounding, at a
+// (survey arXiv 2510.03303, eq. 3.3–3.4): the same numbers as the dense kernel rk4.ts up to rounding, at a
 // fraction of the work when d is small.
 //
 // Why it works. With s_j(x) = ⟨a_j, x⟩ + b_j, the field is affine on every cell of the

@@ -13,6 +13,7 @@
 import { createRng, flow, init, makeControls, type Controls } from '../src/index.js';
 import { rk4LayerJS } from '../src/kernels/rk4.js';
 import { rk4CellLayerJS } from '../src/kernels/rk4_cell.js';
+import { kernelsOf } from '../src/backend/index.js';
 import { wasmRuntime } from '../src/runtime/loader.js';
 import { runPeer, type PeerResult } from './lib/peers.js';
 import { reluWorkload } from './lib/relu-workload.js';
@@ -44,7 +45,7 @@ function twin(c: Controls, X: Float64Array, n: number, d: number, steps: number,
 
 await init();
 const rt = wasmRuntime('bench')!;
-const peakK = rt.exports as unknown as { simdPeak(it: number, seed: number): number; simdPeakFlops(it: number): number };
+const peakK = kernelsOf(rt);
 const peakIters = 20_000_000;
 const peakT = time('simd peak', () => peakK.simdPeak(peakIters, 1.0), { maxTime: 2 });
 const peak = peakK.simdPeakFlops(peakIters) / peakT.seconds;

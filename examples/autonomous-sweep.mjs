@@ -29,7 +29,7 @@ const median = (a) => a.slice().sort((u, v) => u - v)[Math.floor(a.length / 2)];
 const rows = [];
 for (const p of widths) {
   const runs = [0, 1, 2].map((seed) => approximateAutonomous(X, Y, { width: p, seed, stepsPerLayer: 400 }));
-  const r = { p, kappa: runs[0].kappa, error: median(runs.map((x) => x.maxError)), eta: median(runs.map((x) => x.eta)), rate: runs[0].rate };
+  const r = { p, kappa: runs[0].diagnostics.kappa, error: median(runs.map((x) => x.diagnostics.maxError)), eta: median(runs.map((x) => x.diagnostics.eta)), rate: runs[0].diagnostics.rate };
   rows.push(r);
   console.log(`p = ${String(p).padStart(4)}  κ = ${String(r.kappa).padStart(5)}  max error ${r.error.toExponential(2)}  η ${r.eta.toExponential(2)}  log₂κ/κ^(1/d) ${r.rate.toExponential(2)}`);
 }

@@ -44,16 +44,20 @@ export { attentionWeights } from './attention/softmax.js';
 export type { AttentionMask, AttentionWeights, AttentionVariantOptions, SinkhornAttentionOptions, SinkhornAttentionReport } from './attention/variants.js';
 export {
   classify,
+  classifyAsync,
   classifySwitchBounds,
   CLASSIFY_METHODS,
   type ClassifyMethod,
   type ClassifyOptions,
+  type ClassifyDiagnostics,
+  type ClassifyBounds,
+  type ClassifyVerification,
   type Classification,
   type Readout,
   type PredictOptions,
-} from './controllers/classify.js';
-export { collinearSwitchProbability, runsDistribution } from './controllers/collinear.js';
-export { approximateAutonomous, tubeField, type AutonomousOptions, type AutonomousResult } from './controllers/autonomous.js';
+} from './controllers/classify/index.js';
+export { collinearSwitchProbability, runsDistribution } from './controllers/classify/collinear.js';
+export { approximateAutonomous, tubeField, type AutonomousOptions, type AutonomousResult, type AutonomousDiagnostics } from './controllers/autonomous.js';
 export { interpolate, interpolationSwitches, type InterpolateOptions, type Autonomy } from './controllers/interpolate.js';
 export { describe, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';
 // Wasserstein area: exact OT (simplex / auction / SSP, rescaled and certified), Sinkhorn, 1-D, sliced

@@ -22,7 +22,7 @@ import {
   controlsToJSON,
   flowAsync,
   approximateAutonomous,
-  classify,
+  classifyAsync,
   hardmaxDynamics,
   init,
   interpolate,
@@ -88,9 +88,9 @@ const JOBS: Record<JobName, Job> = {
     const a = approximateAutonomous({ n, d: 2, data: ctx.data.points }, { n, d: 2, data: ctx.data.targets }, { width, method: 'rk4', stepsPerLayer: 400 });
     const metrics = controlMetrics(a.controls);
     metrics.push(
-      { key: 'eta', label: 'field error η = sup|F − F_p|', value: a.eta },
-      { key: 'gronwall', label: 'Gronwall bound (η/Lip)(e^{Lip T} − 1)', value: a.gronwallBound },
-      { key: 'rate', label: 'rate log₂κ/κ^{1/d} (Thm 3.4)', value: a.rate },
+      { key: 'eta', label: 'field error η = sup|F − F_p|', value: a.diagnostics.eta },
+      { key: 'gronwall', label: 'Gronwall bound (η/Lip)(e^{Lip T} − 1)', value: a.diagnostics.gronwallBound },
+      { key: 'rate', label: 'rate log₂κ/κ^{1/d} (Thm 3.4)', value: a.diagnostics.rate },
     );
     const result = await flowRecorded(a.controls, ctx, 'integrating');
     metrics.push(...targetMetrics(result, ctx.data));
@@ -102,13 +102,13 @@ const JOBS: Record<JobName, Job> = {
     const n = labels.length;
     ctx.progress(0, 'constructing');
     const method = (ctx.params.classifyMethod ?? 'cluster') as 'cluster' | 'hat' | 'collinear';
-    const c = classify({ n, d: 2, data: ctx.data.points }, labels, { method });
+    const c = await classifyAsync({ n, d: 2, data: ctx.data.points }, labels, { method, signal: ctx.signal, onProgress: (f) => ctx.progress(f, 'constructing') });
     const metrics = controlMetrics(c.controls);
     metrics.push(
-      { key: 'movers', label: 'points of the moving class m', value: c.m },
-      { key: 'boundPaper', label: 'paper bound 4⌈m/d⌉ − 1', value: c.bounds.paper },
-      { key: 'boundPointwise', label: 'point by point 2N − 1', value: c.bounds.pointByPoint },
-      { key: 'margin', label: 'guaranteed margin μ', value: c.margin },
+      { key: 'movers', label: 'points of the moving class m', value: c.diagnostics.m },
+      { key: 'boundPaper', label: 'paper bound 4⌈m/d⌉ − 1', value: c.diagnostics.bounds.paper },
+      { key: 'boundPointwise', label: 'point by point 2N − 1', value: c.diagnostics.bounds.pointByPoint },
+      { key: 'margin', label: 'guaranteed margin μ', value: c.diagnostics.margin },
     );
     const result = await flowRecorded(c.controls, ctx, 'integrating');
     // Read out the half-space at time T from the integrated points (what the animation shows).

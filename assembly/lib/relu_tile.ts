@@ -1,4 +1,4 @@
-// The batched ReLU field  f(x) = W · relu(A x + b)  (seed 002, eq. 3.3–3.4) on a tile of
+// The batched ReLU field  f(x) = W · relu(A x + b)  (survey arXiv 2510.03303, eq. 3.3–3.4) on a tile of
 // TILE points held in structure-of-arrays order, vectorised with f64x2 across points.
 //
 // Tile layout (bytes from the tile base): coordinate k of point t is at (k*TILE + t)*8, so one

@@ -10,7 +10,7 @@ type Ptr = number;
 export interface KernelBindings {
   // assembly/memory.ts
   heapBase(): number;
-  // assembly/field.ts — ReLU field W relu(A x + b)
+  // assembly/relu.ts — ReLU field W relu(A x + b)
   reluField(x: Ptr, n: number, d: number, W: Ptr, A: Ptr, b: Ptr, p: number, out: Ptr, scratch: Ptr): void;
   fieldScratchBytes(d: number, p: number): number;
   // assembly/rk4.ts, assembly/rk4_cell.ts, assembly/euler.ts — one layer of steps

@@ -2,7 +2,7 @@
  * The ReLU field f(x) = W relu(A x + b) of one layer at n points (survey arXiv 2510.03303,
  * eq. 3.3–3.4), and the parallel-layer step x ← x + τ f(x) that the exact solver, the shear
  * constructions and the transport closed forms apply to layers whose activations cannot change.
- * Kernel assembly/field.ts, twin src/kernels/relu.ts (bit-identical).
+ * Kernel assembly/relu.ts, twin src/kernels/relu.ts (bit-identical).
  */
 import { reluFieldJS } from '../kernels/relu.js';
 import { kernelsOf, pair, readF64, use, withArena } from './index.js';

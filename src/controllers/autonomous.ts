@@ -1,10 +1,10 @@
 /**
- * Autonomous (L = 0) approximate control, seed 002 Thm 3.4 (Álvarez-López, Hadj Slimane &
- * Zuazua, arXiv 2401.09902; ALGORITHMS.md §A4): one layer of width p, constant in time, whose
+ * Autonomous (L = 0) approximate control, survey arXiv 2510.03303 Thm 3.4 (Álvarez-López, Hadj
+ * Slimane & Zuazua, arXiv 2401.09902; docs/algorithms/autonomous.md): one layer of width p, constant in time, whose
  * flow carries every x_i to within ε of y_i at time T. The theorem gives
  *   ε ≤ C · log₂κ / κ^{1/d},   κ = (d + 2)·d·p,
  * through a Lipschitz field that interpolates the data and a quantitative universal
- * approximation theorem. The pipeline here (ALGORITHMS.md §A4, steps 1–4):
+ * approximation theorem. The pipeline here (docs/algorithms/autonomous.md, steps 1–4):
  *  1. Paths: the straight segments S_i = [x_i, y_i]. They must be pairwise disjoint,
  *     d_min = min_{i≠j} dist(S_i, S_j) > 0 (generic when d ≥ 3; in d = 2 crossing segments are
  *     refused with the pair named — polygonal rerouting is not implemented).
@@ -20,13 +20,14 @@
  *  4. Gronwall: if the trajectories of F_p stay where η was measured,
  *     |Φ_T(x_i) − y_i| ≤ (η/Lip)(e^{Lip·T} − 1).
  * The achieved error is measured by flowing X through the returned controls (rk4 by default,
- * or 'exact'), never taken from the bound.
+ * or 'exact'), never taken from the bound. Returns { controls, diagnostics }.
  */
-import { InconsistentDataError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { reluFieldPoint } from '../kernels/relu.js';
+import { CapacityError, InconsistentDataError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { flow, type FlowMethod } from '../flow/flow.js';
 import { createRng } from '../rng.js';
 import type { Controls, PointsLike } from '../types.js';
-import { asCloud, checkCount, checkOneOf, checkPositive, makeControls } from '../validate.js';
+import { asCloud, asOptions, checkCount, checkOneOf, checkPositive, makeControls } from '../validate.js';
 import { choleskyLower, choleskySolve } from '../linalg/cholesky.js';
 
 export interface AutonomousOptions {
@@ -49,10 +50,17 @@ export interface AutonomousOptions {
 export interface AutonomousResult {
   /** One layer (switches = 0) of width p and duration T. */
   readonly controls: Controls;
+  readonly diagnostics: AutonomousDiagnostics;
+}
+
+export interface AutonomousDiagnostics {
   /** max_i |Φ_T(x_i) − y_i| and the mean, measured by flowing X. */
   readonly maxError: number;
   readonly meanError: number;
   readonly method: FlowMethod;
+  readonly stepsPerLayer: number;
+  /** Largest |x(t) − x̄| along the flowed data's trajectories (recorded frames), relative to the data's scale (x̄ = centre of the bounding box of X ∪ Y). */
+  readonly excursion: number;
   /** sup |F − F_p| on test samples. */
   readonly eta: number;
   /** Lip(F) ≤ max|v_i|/r and the tube radius r. */
@@ -172,7 +180,8 @@ export function tubeField(X: PointsLike, Y: PointsLike, T = 1): { field(x: Array
  * see the file comment. Throws InconsistentDataError naming the pair when two segments meet.
  */
 export function approximateAutonomous(X: PointsLike, Y: PointsLike, options: AutonomousOptions): AutonomousResult {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object { width }');
+  if (options === undefined) throw new InvalidArgumentError('options', options, 'an options object { width }');
+  asOptions(options);
   const x = asCloud(X, 'X', { minPoints: 1 });
   const y = asCloud(Y, 'Y', { d: x.d });
   if (y.n !== x.n) throw new ShapeMismatchError('Y', `${y.n} points`, `${x.n} points, one target per input`);
@@ -185,6 +194,9 @@ export function approximateAutonomous(X: PointsLike, Y: PointsLike, options: Aut
   const method = checkOneOf('options.method', options.method ?? 'rk4', ['rk4', 'euler', 'exact'] as const);
   const steps = checkCount('options.stepsPerLayer', options.stepsPerLayer ?? 400, 1);
   const ridge = checkPositive('options.ridge', options.ridge ?? 1e-10);
+  // Limits before allocating: the feature matrix (S × p), the Gram matrix (p × p), the test samples.
+  const bytes = 8 * (S * p + p * p + 2 * S * d + p * d);
+  if (bytes > 2 ** 31) throw new CapacityError('options.samples', bytes, `lower options.samples (${S}) or options.width (${p}): the least-squares fit holds S·p + p² doubles`);
 
   // 1. Segments must be pairwise disjoint.
   let dmin = Infinity;
@@ -285,12 +297,7 @@ export function approximateAutonomous(X: PointsLike, Y: PointsLike, options: Aut
   let eta = 0;
   for (let q = 0; q < m; q++) {
     tube(test, q, Ft, 0);
-    Fp.fill(0);
-    for (let j = 0; j < p; j++) {
-      let z = b[j];
-      for (let k = 0; k < d; k++) z += A[j * d + k] * test[q * d + k];
-      if (z > 0) for (let k = 0; k < d; k++) Fp[k] += Wt[j * d + k] * z;
-    }
+    reluFieldPoint(test, q * d, d, W, A, b, p, Fp, 0);
     let e2 = 0;
     for (let k = 0; k < d; k++) e2 += (Ft[k] - Fp[k]) ** 2;
     eta = Math.max(eta, Math.sqrt(e2));
@@ -300,10 +307,26 @@ export function approximateAutonomous(X: PointsLike, Y: PointsLike, options: Aut
     d,
     width: p,
     layers: [{ duration: T, W, A, b }],
-    meta: { construction: 'approximateAutonomous', theorem: 'seed 002 Thm 3.4', seed, samples: S, radius: r },
+    meta: { construction: 'approximateAutonomous', theorem: 'survey arXiv 2510.03303 Thm 3.4 (arXiv 2401.09902)', seed, samples: S, radius: r },
   });
   // 4. Measure.
-  const end = flow(controls, x, { method, stepsPerLayer: steps });
+  // The trajectory (at most ~64 frames) gives the excursion; its last frame is the end point.
+  const every = Math.max(1, Math.ceil(steps / 64));
+  const run = flow(controls, x, { method, stepsPerLayer: steps, trajectory: { every } });
+  const end = run;
+  let excursion = 0;
+  {
+    const tr = run.trajectory!;
+    const c = lo.map((v, k) => 0.5 * (v + hi[k]));
+    for (let f = 0; f < tr.frames; f++) {
+      for (let i = 0; i < N; i++) {
+        let r2 = 0;
+        for (let k = 0; k < d; k++) r2 += (tr.data[(f * N + i) * d + k] - c[k]) ** 2;
+        excursion = Math.max(excursion, Math.sqrt(r2));
+      }
+    }
+    excursion /= span;
+  }
   let maxError = 0, sum = 0;
   for (let i = 0; i < N; i++) {
     let e2 = 0;
@@ -317,15 +340,19 @@ export function approximateAutonomous(X: PointsLike, Y: PointsLike, options: Aut
   const kappa = (d + 2) * d * p;
   return {
     controls,
-    maxError,
-    meanError: sum / N,
-    method,
-    eta,
-    lipschitz,
-    radius: r,
-    gronwallBound,
-    kappa,
-    rate: Math.log2(kappa) / Math.pow(kappa, 1 / d),
+    diagnostics: {
+      maxError,
+      meanError: sum / N,
+      method,
+      stepsPerLayer: steps,
+      excursion,
+      eta,
+      lipschitz,
+      radius: r,
+      gronwallBound,
+      kappa,
+      rate: Math.log2(kappa) / Math.pow(kappa, 1 / d),
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Exact integration of one layer of the ReLU neural ODE (seed 002, eq. 3.3–3.4)
+ * Exact integration of one layer of the ReLU neural ODE (survey arXiv 2510.03303, eq. 3.3–3.4)
  *
  *   ẋ = W relu(A x + b) = Σ_{i<p} w_i relu(s_i(x)),   s_i(x) = ⟨a_i, x⟩ + b_i,
  *
@@ -19,8 +19,8 @@
  *   nilpotent / parallel cell, G_SS = A_S W_S = 0: then M f₀ = W_S G_SS s_S = 0, so
  *     x(t) = x₀ + t f₀ exactly, the active s_i are constant and every inactive s_j is affine
  *     in t: s_j(t) = s_j(0) + t·Σ_{i∈S} G_ji s_i. Crossing times are explicit. This is the case
- *     of the shear constructions (ALGORITHMS.md §1.2): there the solver is one multiply–add.
- *   one active neuron i, λ = G_ii = ⟨w_i, a_i⟩ ≠ 0 (P2, §1.3): s_i(t) = s_i(0) e^{λt} and
+ *     of the shear constructions (docs/algorithms/flow.md, primitive P1): there the solver is one multiply–add.
+ *   one active neuron i, λ = G_ii = ⟨w_i, a_i⟩ ≠ 0 (primitive P2): s_i(t) = s_i(0) e^{λt} and
  *     x(t) = x₀ + w_i s_i(0) E(t),   E(t) = (e^{λt} − 1)/λ = expm1(λt)/λ,
  *     s_j(t) = s_j(0) + G_ji s_i(0) E(t), so s_j reaches 0 at E* = −s_j(0)/(G_ji s_i(0)),
  *     i.e. t* = log1p(λ E*)/λ when 1 + λE* > 0 (never otherwise).
@@ -43,10 +43,10 @@
  * side; a sample with ŝ < 0 brackets a sign change, which safeguarded Newton (bisection when
  * Newton leaves the bracket) refines to machine precision. Dips shallower than
  * η_j = 1e−12·(|b_j| + Σ_k|a_jk x_k| + |a_j||f₀|h) may go unnoticed: ReLU is continuous, so such
- * a dip changes the field by at most |w_j|η_j — a relative 1e−12 perturbation (§1.7(3)).
+ * a dip changes the field by at most |w_j|η_j — a relative 1e−12 perturbation (docs/algorithms/flow.md, "Degenerate points").
  * Most neurons are dismissed by the first δ alone (δ ≥ h), without building their series.
  *
- * ── Points on a hyperplane, tangencies, zero fields (ALGORITHMS.md §1.7(3)) ─────────────────
+ * ── Points on a hyperplane, tangencies, zero fields (docs/algorithms/flow.md, "Degenerate points") ─────────────────
  * A quantity g = Σ terms is treated as zero when |g| ≤ 1e−12·Σ|terms|.
  * A neuron with |s_j| ≤ η_j sits on its hyperplane. Because relu is continuous the field does not
  * depend on its activation there, but the next cell does: the neuron is active iff s_j will grow,
@@ -55,7 +55,7 @@
  * at exactly 0 so that it cannot "re-cross" at τ = 0. A zero field f is an equilibrium: the point
  * stays put for the rest of the layer.
  * Couplings with |G_ji| ≤ 64·ε·|a_j||w_i| are set to exactly 0 — a backward perturbation of w_i
- * by a relative 64ε — so that the round-off left by the shear constructions (§1.7(1)) still
+ * by a relative 64ε — so that the round-off left by the shear constructions (w ⟂ a only to rounding) still
  * takes the exact, linear path.
  *
  * ── Guards ────────────────────────────────────────────────────────────────────────────────
@@ -72,7 +72,7 @@ import { ConvergenceError } from '../errors.js';
 import type { Layer } from '../types.js';
 
 const EPS = 2.220446049250313e-16;
-/** §1.7(3): |g| ≤ ZERO_RTOL·Σ|terms| counts as zero. */
+/** docs/algorithms/flow.md, "Degenerate points": |g| ≤ ZERO_RTOL·Σ|terms| counts as zero. */
 export const ZERO_RTOL = 1e-12;
 /** Couplings ⟨a_j, w_i⟩ below this times |a_j||w_i| are exactly zero. */
 const COUPLING_RTOL = 64 * EPS;
@@ -409,7 +409,7 @@ function zenoError(layer: Layer, layerIndex: number, events: number, t: number):
 }
 
 /**
- * f = Σ_j w_j relu(s_j) into F; true when every component is zero by §1.7(3)
+ * f = Σ_j w_j relu(s_j) into F; true when every component is zero (docs/algorithms/flow.md, "Degenerate points")
  * (|f_k| ≤ 1e−12·Σ_j |w_jk| relu(s_j)), which includes "no neuron active".
  */
 function isZeroField(L: LayerData, S: Float64Array, F: Float64Array): boolean {
@@ -431,7 +431,7 @@ function isZeroField(L: LayerData, S: Float64Array, F: Float64Array): boolean {
 }
 
 /**
- * The active set at the current point (ALGORITHMS.md §1.7(3)): by the sign of s_j off the
+ * The active set at the current point (docs/algorithms/flow.md, "Degenerate points"): by the sign of s_j off the
  * hyperplane, by ṡ_j = Σ_i G_ji relu(s_i) on it, and by s̈_j = Σ_{i∈S} G_ji ṡ_i when ṡ_j = 0.
  */
 function decideActive(L: LayerData, S: Float64Array, act: Uint8Array, bnd: Uint8Array): void {
@@ -691,7 +691,7 @@ function refineRoot(N: number, s0: number, sigma: number, lo: number, hi: number
 /**
  * True when every neuron of the layer is silent (w_i = 0) or frozen (⟨a_j, w_i⟩ = 0 for every
  * non-silent i, up to the coupling tolerance): then every activation is constant along every
- * trajectory and the exact flow is x(t) = x₀ + t·f(x₀) (ALGORITHMS.md §1.2, primitive P1).
+ * trajectory and the exact flow is x(t) = x₀ + t·f(x₀) (docs/algorithms/flow.md, primitive P1).
  * The flow engine evaluates such layers for a whole chunk with the batched field kernel.
  */
 export function isParallelLayer(layer: Layer, d: number, p: number): boolean {

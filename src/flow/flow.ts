@@ -1,5 +1,5 @@
 /**
- * The flow engine: integrates the neural ODE  ẋ = W(t) relu(A(t) x + b(t))  (seed 002,
+ * The flow engine: integrates the neural ODE  ẋ = W(t) relu(A(t) x + b(t))  (survey arXiv 2510.03303,
  * eq. 3.3–3.4) with piecewise-constant controls from t = 0 to T, for a whole point cloud.
  *
  * Methods (a name → solver registry, like torchdiffeq's):
@@ -10,18 +10,19 @@
  * Steps never straddle a switch: every layer gets its own `stepsPerLayer` steps of size
  * duration / stepsPerLayer.
  *
- * How a call travels: validate (../validate.ts) → split the points into chunks → per chunk,
- * copy it once into the WASM arena, run every layer's kernel in place, copy it back, release
- * the arena → check the result is finite. Nothing is allocated or copied per step.
+ * How a call travels: validate (../validate.ts) → split the points into chunks → per chunk, the
+ * layer-steps Pair of the method (src/backend/{rk4,rk4_cell,euler}.ts: copies the chunk once into
+ * the WASM arena, runs every layer's kernel in place, copies it back, releases the arena; or the
+ * TS twins) → check the result is finite. Nothing is allocated or copied per step.
+ * Algorithms, error laws and costs: docs/algorithms/flow.md.
  */
+import { eulerLayers } from '../backend/euler.js';
 import { use } from '../backend/index.js';
-import { reluField } from '../backend/relu.js';
+import type { LayerStepsOp } from '../backend/layers.js';
+import { reluField, type ReluFieldOp } from '../backend/relu.js';
+import { rk4Layers } from '../backend/rk4.js';
+import { rk4CellLayers } from '../backend/rk4_cell.js';
 import { FlowsteerError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
-import { eulerLayerJS } from '../kernels/euler.js';
-import { reluFieldJS } from '../kernels/relu.js';
-import { rk4LayerJS } from '../kernels/rk4.js';
-import { rk4CellLayerJS } from '../kernels/rk4_cell.js';
-import { wasmRuntime, type WasmRuntime } from '../runtime/loader.js';
 import type { Controls, Layer, PointCloud, PointsLike } from '../types.js';
 import { asCloud, asControls, checkCount, checkLayer, checkOneOf } from '../validate.js';
 import { exactLayerPoint, isParallelLayer } from './exact.js';
@@ -97,17 +98,6 @@ export interface FlowResult extends PointCloud {
   readonly trajectory?: Trajectory;
 }
 
-interface FieldKernels {
-  reluField(x: number, n: number, d: number, W: number, A: number, b: number, p: number, out: number, scratch: number): void;
-  fieldScratchBytes(d: number, p: number): number;
-  rk4Layer(x: number, n: number, d: number, W: number, A: number, b: number, p: number, h: number, steps: number, scratch: number, traj: number, every: number, stepOffset: number): void;
-  rk4ScratchBytes(d: number, p: number): number;
-  rk4CellLayer(x: number, n: number, d: number, W: number, A: number, b: number, p: number, h: number, steps: number, scratch: number, traj: number, every: number, stepOffset: number): void;
-  rk4CellScratchBytes(d: number, p: number): number;
-  eulerLayer(x: number, n: number, d: number, W: number, A: number, b: number, p: number, h: number, steps: number, scratch: number, traj: number, every: number, stepOffset: number): void;
-  eulerScratchBytes(d: number, p: number): number;
-}
-
 /** Number of trajectory frames for the given controls and options. */
 export function trajectoryFrames(layers: number, stepsPerLayer: number, every: number): number {
   return Math.floor((layers * stepsPerLayer) / every) + 1;
@@ -155,7 +145,10 @@ interface FlowPlan {
   times: Float64Array | null;
   frames: number;
   out: Float64Array;
-  rt: WasmRuntime | null;
+  /** The layer-steps driver of the method on the active backend ('rk4', 'euler'). */
+  run: LayerStepsOp;
+  /** The ReLU field on the active backend (the parallel layers of 'exact'). */
+  field: ReluFieldOp;
   chunk: number;
   /** The RK4 kernel, resolved from options.rk4Kernel. */
   rk4: Rk4Kernel;
@@ -207,24 +200,24 @@ function planFlow(controlsIn: Controls, X: PointsLike, options: FlowOptions, fn:
     throw new ShapeMismatchError('options.out', options.out, `a Float64Array of at least n·d = ${n * d} entries`);
   }
   const out = options.out ?? new Float64Array(n * d);
-  const rt = wasmRuntime(fn);
+  const run = use(method === 'euler' ? eulerLayers : rk4 === 'cell' ? rk4CellLayers : rk4Layers, fn);
+  const fieldOp = use(reluField, fn);
   // ~2·10^7 multiply–adds (dense count) per unit of work: tens of milliseconds between progress
   // reports, and at least 1024 points so that per-chunk costs (copying the layers, the cell
   // kernel's pattern cache warming up) stay negligible.
   const work = Math.max(1, controls.layers.length * (method === 'exact' ? 200 : steps * 4) * controls.width * (d + 1));
   const chunk = Math.max(1024, Math.min(n, Math.ceil(2e7 / work / 8) * 8));
-  return { controls, cloud, method, steps, every, traj, times, frames, out, rt, chunk, rk4 };
+  return { controls, cloud, method, steps, every, traj, times, frames, out, run, field: fieldOp, chunk, rk4 };
 }
 
 function* flowChunks(plan: FlowPlan): Generator<number, FlowResult> {
-  const { controls, cloud, method, steps, every, traj, out, rt, chunk } = plan;
-  const n = cloud.n, d = cloud.d, p = controls.width;
+  const { controls, cloud, method, traj, out, chunk } = plan;
+  const n = cloud.n, d = cloud.d;
   if (out !== cloud.data) out.set(cloud.data.subarray(0, n * d));
   for (let i0 = 0; i0 < n; i0 += chunk) {
     const m = Math.min(chunk, n - i0);
     if (method === 'exact') exactChunk(plan, i0, m);
-    else if (rt) wasmChunk(plan, rt, i0, m);
-    else jsChunk(plan, i0, m);
+    else stepChunk(plan, i0, m);
     checkFiniteResult(out, i0 * d, m * d, d, method, controls);
     yield (i0 + m) / n;
   }
@@ -232,48 +225,16 @@ function* flowChunks(plan: FlowPlan): Generator<number, FlowResult> {
   if (traj) {
     (result as { trajectory?: Trajectory }).trajectory = { frames: plan.frames, n, d, times: plan.times!, data: traj };
   }
-  void steps;
-  void every;
   return result;
 }
 
-function jsChunk(plan: FlowPlan, i0: number, m: number): void {
-  const { controls, method, steps, every, traj, out, cloud } = plan;
-  const d = cloud.d, p = controls.width, n = cloud.n;
+function stepChunk(plan: FlowPlan, i0: number, m: number): void {
+  const { controls, steps, every, traj, out, cloud } = plan;
+  const d = cloud.d, n = cloud.n;
   const x = out.subarray(i0 * d, (i0 + m) * d);
   const local = traj ? new Float64Array(plan.frames * m * d) : null;
-  let offset = 0;
-  const kernel = method === 'euler' ? eulerLayerJS : plan.rk4 === 'cell' ? rk4CellLayerJS : rk4LayerJS;
-  for (const L of controls.layers) {
-    kernel(x, m, d, L.W, L.A, L.b, p, L.duration / steps, steps, local, every, offset);
-    offset += steps;
-  }
+  plan.run(x, m, d, controls.width, controls.layers, steps, local, every);
   if (local && traj) scatterFrames(local, traj, plan.frames, m, n, d, i0);
-}
-
-function wasmChunk(plan: FlowPlan, rt: WasmRuntime, i0: number, m: number): void {
-  const { controls, method, steps, every, traj, out, cloud } = plan;
-  const d = cloud.d, p = controls.width, n = cloud.n;
-  const k = rt.exports as unknown as FieldKernels;
-  withArena(rt, () => {
-    const a = rt.arena;
-    const px = a.pushF64(out.subarray(i0 * d, (i0 + m) * d), 'X');
-    const cell = method === 'rk4' && plan.rk4 === 'cell';
-    const ps = a.alloc(method === 'euler' ? k.eulerScratchBytes(d, p) : cell ? k.rk4CellScratchBytes(d, p) : k.rk4ScratchBytes(d, p));
-    const pt = traj ? a.allocF64(plan.frames * m * d, 'trajectory') : 0;
-    const run = method === 'euler' ? k.eulerLayer : cell ? k.rk4CellLayer : k.rk4Layer;
-    let offset = 0;
-    for (const L of controls.layers) {
-      const mark = a.mark();
-      const pw = a.pushF64(L.W), pa = a.pushF64(L.A), pb = a.pushF64(L.b);
-      run(px, m, d, pw, pa, pb, p, L.duration / steps, steps, ps, pt, every, offset);
-      a.release(mark);
-      offset += steps;
-    }
-    const f64 = a.f64;
-    out.set(f64.subarray(px >>> 3, (px >>> 3) + m * d), i0 * d);
-    if (traj) scatterFrames(f64.subarray(pt >>> 3, (pt >>> 3) + plan.frames * m * d), traj, plan.frames, m, n, d, i0);
-  });
 }
 
 function exactChunk(plan: FlowPlan, i0: number, m: number): void {
@@ -307,7 +268,7 @@ function exactChunk(plan: FlowPlan, i0: number, m: number): void {
       // Every activation is constant along the trajectories: x(t) = x₀ + t·f(x₀) exactly,
       // one batched field evaluation for the whole chunk (WASM kernel or its twin).
       f ??= new Float64Array(m * d);
-      fieldInto(plan.rt, L, d, p, x, m, f);
+      plan.field(x, m, d, L.W, L.A, L.b, p, f);
       if (sm && traj) {
         for (let j = 0; j < sm.times.length; j++) {
           const t = sm.times[j];
@@ -327,24 +288,6 @@ function exactChunk(plan: FlowPlan, i0: number, m: number): void {
       }
     }
   }
-}
-
-/** out (m × d) ← W relu(A x + b) for the m points in x, with the active backend. */
-function fieldInto(rt: WasmRuntime | null, L: Layer, d: number, p: number, x: Float64Array, m: number, out: Float64Array): void {
-  if (!rt) {
-    reluFieldJS(x, m, d, L.W, L.A, L.b, p, out);
-    return;
-  }
-  const k = rt.exports as unknown as FieldKernels;
-  withArena(rt, () => {
-    const a = rt.arena;
-    const px = a.pushF64(x, 'X');
-    const pw = a.pushF64(L.W), pa = a.pushF64(L.A), pb = a.pushF64(L.b);
-    const po = a.allocF64(m * d, 'field');
-    const ps = a.alloc(k.fieldScratchBytes(d, p));
-    k.reluField(px, m, d, pw, pa, pb, p, po, ps);
-    out.set(a.f64.subarray(po >>> 3, (po >>> 3) + m * d));
-  });
 }
 
 function scatterFrames(local: Float64Array, traj: Float64Array, frames: number, m: number, n: number, d: number, i0: number): void {
@@ -368,12 +311,5 @@ function checkFiniteResult(x: Float64Array, start: number, count: number, d: num
   }
 }
 
-/** Runs `fn` with arena memory that is released afterwards, also when fn throws. */
-export function withArena<T>(rt: WasmRuntime, fn: () => T): T {
-  const mark = rt.arena.mark();
-  try {
-    return fn();
-  } finally {
-    rt.arena.release(mark);
-  }
-}
+/** Re-exported for the modules that import it from here (the helper lives in src/backend/index.ts). */
+export { withArena } from '../backend/index.js';

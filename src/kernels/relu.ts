@@ -1,6 +1,6 @@
 /**
- * Pure-TypeScript twin of assembly/field.ts: the ReLU field f(x) = W relu(A x + b)
- * (seed 002, eq. 3.3–3.4) for one point, in exactly the operation order of the WASM kernel
+ * Pure-TypeScript twin of assembly/relu.ts: the ReLU field f(x) = W relu(A x + b)
+ * (survey arXiv 2510.03303, eq. 3.3–3.4) for one point, in exactly the operation order of the WASM kernel
  * (assembly/lib/relu_tile.ts), so both give the same doubles.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Pure-TypeScript twin of assembly/rk4_cell.ts: cell-aware classical RK4 on one layer of
- * ẋ = W relu(Ax + b) (seed 002, eq. 3.3–3.4), `steps` steps of size h, in place on x (n × d).
+ * ẋ = W relu(Ax + b) (survey arXiv 2510.03303, eq. 3.3–3.4), `steps` steps of size h, in place on x (n × d).
  *
  * On the cell of activation pattern S the field is f(y) = M y + c (M = Σ_{j∈S} w_j a_jᵀ,
  * c = Σ_{j∈S} w_j b_j), and one RK4 step is exactly x ↦ x + (D x + r) with K = hM,

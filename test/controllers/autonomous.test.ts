@@ -1,15 +1,15 @@
 /**
- * approximateAutonomous (seed 002 Thm 3.4; ALGORITHMS.md §A4): one layer, error measured by
- * flowing X (rk4 and 'exact'), compared with the Gronwall bound; the tube field's own flow is exact.
+ * approximateAutonomous (survey arXiv 2510.03303 Thm 3.4; docs/algorithms/autonomous.md): one layer, error
+ * measured by flowing X (rk4 and 'exact'), compared with the Gronwall bound; the tube field's own flow is exact.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng, flow, init, InconsistentDataError, InvalidArgumentError, ShapeMismatchError } from '../../src/index.js';
+import { CapacityError, createRng, flow, init, InconsistentDataError, InvalidArgumentError, ShapeMismatchError } from '../../src/index.js';
 import { approximateAutonomous, segmentDistance, tubeField } from '../../src/controllers/autonomous.js';
 
 beforeAll(() => init({ variant: 'debug' }));
 
-// ALGORITHMS.md §A4's example: X = (0, k), Y = (2, k + 0.3), k = 0..3, T = 1.
+// A 4-point example: X = (0, k), Y = (2, k + 0.3), k = 0..3, T = 1.
 const X4 = [0, 1, 2, 3].map((k) => [0, k]);
 const Y4 = [0, 1, 2, 3].map((k) => [2, k + 0.3]);
 
@@ -52,12 +52,12 @@ describe('approximateAutonomous', () => {
       expect(r.controls.switches).toBe(0);
       expect(r.controls.width).toBe(p);
       expect(r.controls.layers.length).toBe(1);
-      expect(r.kappa).toBe(4 * 2 * p);
-      expect(r.maxError).toBeLessThanOrEqual(r.gronwallBound);
+      expect(r.diagnostics.kappa).toBe(4 * 2 * p);
+      expect(r.diagnostics.maxError).toBeLessThanOrEqual(r.diagnostics.gronwallBound);
       const again = flow(r.controls, X4, { method: 'rk4', stepsPerLayer: 400 });
       let m = 0;
       for (let i = 0; i < 4; i++) m = Math.max(m, Math.hypot(again.data[2 * i] - Y4[i][0], again.data[2 * i + 1] - Y4[i][1]));
-      expect(m).toBeCloseTo(r.maxError, 12);
+      expect(m).toBeCloseTo(r.diagnostics.maxError, 12);
       if (p <= 64) {
         const ex = flow(r.controls, X4, { method: 'exact' });
         let dev = 0;
@@ -65,10 +65,10 @@ describe('approximateAutonomous', () => {
         rows.push(`p=${p}: |rk4(400 steps) − exact| = ${dev.toExponential(2)}`);
         expect(dev).toBeLessThan(1e-4);
       }
-      errs.push(r.maxError);
-      rows.push(`p=${p}: max error ${r.maxError.toExponential(2)}, eta ${r.eta.toExponential(2)}, Gronwall ${r.gronwallBound.toExponential(2)}, log2κ/κ^(1/d) ${r.rate.toExponential(2)}`);
+      errs.push(r.diagnostics.maxError);
+      rows.push(`p=${p}: max error ${r.diagnostics.maxError.toExponential(2)}, eta ${r.diagnostics.eta.toExponential(2)}, Gronwall ${r.diagnostics.gronwallBound.toExponential(2)}, log2κ/κ^(1/d) ${r.diagnostics.rate.toExponential(2)}`);
     }
-    console.log('approximateAutonomous on the §A4 example:\n' + rows.join('\n'));
+    console.log('approximateAutonomous on the 4-point example:\n' + rows.join('\n'));
     expect(errs[2]).toBeLessThan(errs[0]);
   });
 
@@ -78,9 +78,9 @@ describe('approximateAutonomous', () => {
     const Y = Array.from({ length: 6 }, () => [rng.normal(), rng.normal(), rng.normal()]);
     const small = approximateAutonomous(X, Y, { width: 32, seed: 2 });
     const big = approximateAutonomous(X, Y, { width: 512, seed: 2 });
-    console.log(`d=3 N=6: p=32 max error ${small.maxError.toExponential(2)}, eta ${small.eta.toExponential(2)}; p=512 max error ${big.maxError.toExponential(2)}, eta ${big.eta.toExponential(2)}`);
-    expect(big.eta).toBeLessThan(small.eta);
-    expect(big.meanError).toBeLessThan(small.meanError);
+    console.log(`d=3 N=6: p=32 max error ${small.diagnostics.maxError.toExponential(2)}, eta ${small.diagnostics.eta.toExponential(2)}; p=512 max error ${big.diagnostics.maxError.toExponential(2)}, eta ${big.diagnostics.eta.toExponential(2)}`);
+    expect(big.diagnostics.eta).toBeLessThan(small.diagnostics.eta);
+    expect(big.diagnostics.meanError).toBeLessThan(small.diagnostics.meanError);
   });
 
   it('property: random small problems — one layer, error measured honestly (500 cases)', () => {
@@ -94,12 +94,12 @@ describe('approximateAutonomous', () => {
         const r = approximateAutonomous(X, Y, { width: p, seed, samples: Math.max(p, 200), stepsPerLayer: 50 });
         expect(r.controls.switches).toBe(0);
         expect(r.controls.width).toBe(p);
-        expect(Number.isFinite(r.maxError)).toBe(true);
-        expect(r.meanError).toBeLessThanOrEqual(r.maxError + 1e-15);
+        expect(Number.isFinite(r.diagnostics.maxError)).toBe(true);
+        expect(r.diagnostics.meanError).toBeLessThanOrEqual(r.diagnostics.maxError + 1e-15);
         const end = flow(r.controls, X, { method: 'rk4', stepsPerLayer: 50 });
         let m = 0;
         for (let i = 0; i < N; i++) m = Math.max(m, Math.hypot(...X[i].map((_, k) => end.data[i * d + k] - Y[i][k])));
-        expect(m).toBeCloseTo(r.maxError, 10);
+        expect(m).toBeCloseTo(r.diagnostics.maxError, 10);
       }),
       { numRuns: 500, seed: 3 },
     );
@@ -119,5 +119,17 @@ describe('approximateAutonomous', () => {
     expect(() => approximateAutonomous([[0], [1]], [[1], [2]], { width: 2 })).toThrow(/d ≥ 2/);
     expect(() => approximateAutonomous([[0, 0]], [[1, 1]], { width: 0 })).toThrow(InvalidArgumentError);
     expect(() => approximateAutonomous([], [], { width: 2 })).toThrow(InvalidArgumentError);
+    expect(() => approximateAutonomous([[0, 0]], [[1, 1]], null as never)).toThrow(InvalidArgumentError);
+    expect(() => approximateAutonomous([[0, 0]], [[1, 1]], undefined as never)).toThrow(InvalidArgumentError);
+    expect(() => approximateAutonomous([[0, 0]], [[1, 1]], { width: 1 << 14, samples: 1e6 })).toThrow(CapacityError);
+  });
+
+  it('diagnostics: excursion (largest |x(t) − x̄|/scale along the recorded trajectory) covers start and end points', () => {
+    const r = approximateAutonomous(X4, Y4, { width: 32, seed: 1 });
+    const g = r.diagnostics;
+    expect(g.stepsPerLayer).toBe(400);
+    // Box of X ∪ Y: x ∈ [0, 2], y ∈ [0, 3.3] → centre (1, 1.65), scale 3.3; the corners are ≥ 1.93 away.
+    expect(g.excursion).toBeGreaterThanOrEqual(Math.hypot(1, 1.65) / 3.3 - 1e-12);
+    expect(g.excursion).toBeLessThan(10);
   });
 });

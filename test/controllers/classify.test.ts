@@ -1,13 +1,13 @@
 /**
- * classify (seed 000; ALGORITHMS.md §C): every construction is checked by flowing the data with
+ * classify (arXiv 2312.13807; docs/algorithms/classify.md): every construction is checked by flowing the data with
  * the 'exact' solver and with rk4 (never by trusting the formula), switch counts against the
  * paper's bound 4⌈m/d⌉ − 1 and its table 2⌈m/d⌉ − 1, the collinear method's law against Monte Carlo.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConvergenceError, createRng, controlsFromJSON, controlsToJSON, flow, init, InconsistentDataError, InvalidArgumentError, type Rng } from '../../src/index.js';
-import { classify, classifySwitchBounds, type Classification } from '../../src/controllers/classify.js';
-import { collinearSwitchProbability, runCount, runsDistribution, sortByAxis } from '../../src/controllers/collinear.js';
+import { AbortError, CapacityError, ConvergenceError, createRng, controlsFromJSON, controlsToJSON, flow, init, InconsistentDataError, InvalidArgumentError, type Rng } from '../../src/index.js';
+import { classify, classifyAsync, classifySwitchBounds, type Classification } from '../../src/controllers/classify/index.js';
+import { collinearSwitchProbability, runCount, runsDistribution, sortByAxis } from '../../src/controllers/classify/collinear.js';
 import { adaptiveFlow } from '../helpers/adaptive.js';
 
 beforeAll(() => init({ variant: 'debug' }));
@@ -34,13 +34,14 @@ function expectParallel(c: Classification): void {
 }
 
 describe('classify: switch counts on the paper table (N = 60, 30 + 30, uniform in [0,1]^d)', () => {
-  // As published (seed 000's notebook, via the issue). Note d = 7: the formula 2⌈m/d⌉ − 1 gives 9
+  // As published (the notebook of arXiv 2312.13807). Note d = 7: the formula 2⌈m/d⌉ − 1 gives 9
   // (7 would be d = 8); we compare with the published number.
   const published = [29, 19, 15, 11, 9, 7, 5, 3, 3, 1, 1];
   const dims = [2, 3, 4, 5, 6, 7, 10, 15, 20, 30, 60];
-  it('at or below the published count on every data set (5 per d), within 3⌈m/d⌉ − 1 and the paper bound, classified by the exact flow', () => {
-    const rows: string[] = [];
-    dims.forEach((d, j) => {
+  // One test per d (same data, seeds and checks as one loop; split so that no single test runs
+  // into the timeout on a busy machine).
+  dims.forEach((d, j) => {
+    it(`d = ${d}: at or below the published count on every data set (5), within 3⌈m/d⌉ − 1 and the paper bound, classified by the exact flow`, () => {
       if (d !== 7) expect(classifySwitchBounds(30, d).table).toBe(published[j]);
       const rng = createRng(1000 + d);
       const counts: number[] = [];
@@ -49,20 +50,19 @@ describe('classify: switch counts on the paper table (N = 60, 30 + 30, uniform i
         const X = uniformData(rng, 60, d);
         const labels = X.map((_, i) => (i % 2 === 0 ? 1 : 0));
         const c = classify(X, labels, { seed: trial });
-        expect(c.switches, `d=${d} data set ${trial}`).toBeLessThanOrEqual(published[j]);
-        expect(c.switches).toBeLessThanOrEqual(3 * Math.ceil(30 / d) - 1);
-        expect(c.switches).toBeLessThanOrEqual(c.bounds.paper);
-        expect(c.switches).toBe(c.controls.layers.length - 1);
-        expect(c.maxDisplacement).toBeLessThanOrEqual(1e4);
-        expect(expectClassified(c, X, labels)).toBeGreaterThanOrEqual(0.5 * c.margin);
-        counts.push(c.switches);
-        fallbacks += c.fallbacks;
-        worstDisplacement = Math.max(worstDisplacement, c.maxDisplacement);
+        expect(c.diagnostics.switches, `d=${d} data set ${trial}`).toBeLessThanOrEqual(published[j]);
+        expect(c.diagnostics.switches).toBeLessThanOrEqual(3 * Math.ceil(30 / d) - 1);
+        expect(c.diagnostics.switches).toBeLessThanOrEqual(c.diagnostics.bounds.paper);
+        expect(c.diagnostics.switches).toBe(c.controls.layers.length - 1);
+        expect(c.diagnostics.maxDisplacement).toBeLessThanOrEqual(1e4);
+        expect(expectClassified(c, X, labels)).toBeGreaterThanOrEqual(0.5 * c.diagnostics.margin);
+        counts.push(c.diagnostics.switches);
+        fallbacks += c.diagnostics.fallbacks;
+        worstDisplacement = Math.max(worstDisplacement, c.diagnostics.maxDisplacement);
       }
       const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
-      rows.push(`d=${String(d).padStart(2)}  published ${String(published[j]).padStart(2)}  ours min ${Math.min(...counts)} mean ${mean.toFixed(1)} max ${Math.max(...counts)}  hat steps ${fallbacks}  max displacement ${worstDisplacement.toExponential(1)}·scale  hat ${3 * Math.ceil(30 / d) - 1}  paper bound ${4 * Math.ceil(30 / d) - 1}`);
+      console.log(`classify table d=${String(d).padStart(2)}  published ${String(published[j]).padStart(2)}  ours min ${Math.min(...counts)} mean ${mean.toFixed(1)} max ${Math.max(...counts)}  hat steps ${fallbacks}  max displacement ${worstDisplacement.toExponential(1)}·scale  hat ${3 * Math.ceil(30 / d) - 1}  paper bound ${4 * Math.ceil(30 / d) - 1}`);
     });
-    console.log('classify table (5 data sets per d):\n' + rows.join('\n'));
   });
   it('table data sets in d = 2 and 3 (the largest displacements): rk4 at its default steps and the independent adaptive solver classify every point', () => {
     for (const d of [2, 3]) {
@@ -71,11 +71,11 @@ describe('classify: switch counts on the paper table (N = 60, 30 + 30, uniform i
         const X = uniformData(rng, 60, d);
         const labels = X.map((_, i) => (i % 2 === 0 ? 1 : 0));
         const c = classify(X, labels, { seed: trial });
-        expect(expectClassified(c, X, labels, 'rk4')).toBeGreaterThan(0.4 * c.margin);
+        expect(expectClassified(c, X, labels, 'rk4')).toBeGreaterThan(0.4 * c.diagnostics.margin);
         const ad = adaptiveFlow(controlsToJSON(c.controls), Float64Array.from(X.flat()), X.length, d);
         for (let i = 0; i < X.length; i++) {
           const score = ad[i * d + c.readout.axis] - c.readout.offset;
-          expect(labels[i] === 1 ? score : -score, `d=${d} set ${trial} point ${i} (adaptive)`).toBeGreaterThan(0.4 * c.margin);
+          expect(labels[i] === 1 ? score : -score, `d=${d} set ${trial} point ${i} (adaptive)`).toBeGreaterThan(0.4 * c.diagnostics.margin);
         }
       }
     }
@@ -86,7 +86,7 @@ describe('classify: switch counts on the paper table (N = 60, 30 + 30, uniform i
       const X = uniformData(rng, 60, 2);
       const labels = X.map((_, i) => (i % 2 === 0 ? 1 : 0));
       const c = classify(X, labels, { method: 'hat', seed: t });
-      expect(c.switches, `data set ${t}`).toBe(3 * Math.ceil(30 / 2) - 1);
+      expect(c.diagnostics.switches, `data set ${t}`).toBe(3 * Math.ceil(30 / 2) - 1);
       expectClassified(c, X, labels);
     }
   });
@@ -96,7 +96,7 @@ describe('classify: switch counts on the paper table (N = 60, 30 + 30, uniform i
       const X = uniformData(rng, 60, d);
       const labels = X.map((_, i) => (i < 30 ? 1 : 0));
       const c = classify(X, labels);
-      expect(c.switches).toBeLessThanOrEqual(1);
+      expect(c.diagnostics.switches).toBeLessThanOrEqual(1);
       expectClassified(c, X, labels);
     }
   });
@@ -115,14 +115,14 @@ describe('classify: properties (fast-check)', () => {
         const labels = X.map(() => (rng.uniform() < p1 ? 1 : 0));
         const c = classify(X, labels, { seed, restarts: 1 });
         const m = Math.min(labels.filter((l) => l === 1).length, labels.filter((l) => l === 0).length);
-        expect(c.m).toBe(m);
-        expect(c.switches).toBeLessThanOrEqual(Math.max(0, 3 * Math.ceil(m / d) - 1));
-        expect(c.switches).toBeLessThanOrEqual(Math.max(0, classifySwitchBounds(m, d).paper));
+        expect(c.diagnostics.m).toBe(m);
+        expect(c.diagnostics.switches).toBeLessThanOrEqual(Math.max(0, 3 * Math.ceil(m / d) - 1));
+        expect(c.diagnostics.switches).toBeLessThanOrEqual(Math.max(0, classifySwitchBounds(m, d).paper));
         expectParallel(c);
         const s = c.scores(X, { method: 'exact' });
-        for (let i = 0; i < n; i++) expect(labels[i] === 1 ? s[i] : -s[i], `point ${i}`).toBeGreaterThan(0.4 * c.margin);
-        fallbacks += c.fallbacks;
-        if (m > 0 && c.switches <= classifySwitchBounds(m, d).table) belowTable++;
+        for (let i = 0; i < n; i++) expect(labels[i] === 1 ? s[i] : -s[i], `point ${i}`).toBeGreaterThan(0.4 * c.diagnostics.margin);
+        fallbacks += c.diagnostics.fallbacks;
+        if (m > 0 && c.diagnostics.switches <= classifySwitchBounds(m, d).table) belowTable++;
       }),
       { numRuns: 400, seed: 7 },
     );
@@ -151,14 +151,14 @@ describe('classify: properties (fast-check)', () => {
         }
         const m = Math.min(labels.filter((l) => l === 1).length, labels.filter((l) => l === 0).length);
         if (method === 'hat') {
-          expect(c.switches).toBeLessThanOrEqual(Math.max(0, 3 * Math.ceil(m / d) - 1));
-          expect(c.switches).toBeLessThanOrEqual(Math.max(0, classifySwitchBounds(m, d).paper));
+          expect(c.diagnostics.switches).toBeLessThanOrEqual(Math.max(0, 3 * Math.ceil(m / d) - 1));
+          expect(c.diagnostics.switches).toBeLessThanOrEqual(Math.max(0, classifySwitchBounds(m, d).paper));
         } else {
-          expect(c.switches).toBe(Math.max(0, c.groups - 2));
+          expect(c.diagnostics.switches).toBe(Math.max(0, c.diagnostics.groups - 2));
         }
         expectParallel(c);
         const s = c.scores(X, { method: 'exact' });
-        for (let i = 0; i < n; i++) expect(labels[i] === 1 ? s[i] : -s[i]).toBeGreaterThan(0.4 * c.margin);
+        for (let i = 0; i < n; i++) expect(labels[i] === 1 ? s[i] : -s[i]).toBeGreaterThan(0.4 * c.diagnostics.margin);
       }),
       { numRuns: 150, seed: 8 },
     );
@@ -206,10 +206,10 @@ describe('classify: properties (fast-check)', () => {
     let dev = 0;
     const rk = c.scores(X, { method: 'rk4' });
     for (let i = 0; i < X.length; i++) {
-      dev = Math.max(dev, Math.abs(rk[i] - exact[i]) / Math.max(c.margin, Math.abs(exact[i])));
+      dev = Math.max(dev, Math.abs(rk[i] - exact[i]) / Math.max(c.diagnostics.margin, Math.abs(exact[i])));
       expect(labels[i] === 1 ? r.data[i * 3 + 2] > c.readout.offset : r.data[i * 3 + 2] < c.readout.offset).toBe(true);
     }
-    console.log(`classify rk4 (100 steps/layer): max |score_rk4 − score_exact| / max(μ, |score|) = ${dev.toExponential(2)}; worst margin ${(viaRk4 / c.margin).toFixed(3)} μ`);
+    console.log(`classify rk4 (100 steps/layer): max |score_rk4 − score_exact| / max(μ, |score|) = ${dev.toExponential(2)}; worst margin ${(viaRk4 / c.diagnostics.margin).toFixed(3)} μ`);
     expect(dev).toBeLessThan(1e-6);
   });
 });
@@ -232,10 +232,10 @@ describe('classify: the JSON through an independent adaptive solver (Dormand–P
         let dev = 0;
         for (let i = 0; i < X.length; i++) {
           const score = ad[i * 3 + 2] - c.readout.offset;
-          expect(labels[i] === 1 ? score : -score, `${name} (${method}) point ${i}`).toBeGreaterThan(0.4 * c.margin);
+          expect(labels[i] === 1 ? score : -score, `${name} (${method}) point ${i}`).toBeGreaterThan(0.4 * c.diagnostics.margin);
           for (let k = 0; k < 3; k++) dev = Math.max(dev, Math.abs(ad[i * 3 + k] - ex[i * 3 + k]) / Math.max(1, Math.abs(ex[i * 3 + k])));
         }
-        console.log(`classify ${name} (${method}): ${c.switches} switches, max |adaptive − exact| / max(1, |x|) = ${dev.toExponential(2)}`);
+        console.log(`classify ${name} (${method}): ${c.diagnostics.switches} switches, max |adaptive − exact| / max(1, |x|) = ${dev.toExponential(2)}`);
         expect(dev).toBeLessThan(1e-6);
       }
     }
@@ -257,6 +257,119 @@ describe('classify: bad input', () => {
     expect(() => classify([], [])).toThrow(InvalidArgumentError);
     expect(() => classify([[0, 0]], [1], { method: 'nope' as 'hat' })).toThrow(/options.method/);
     expect(() => classify([[0, 0]], [1], { readoutAxis: 2 })).toThrow(/readoutAxis/);
+    expect(() => classify([[0, 0]], [1], null as never)).toThrow(/options/);
+    expect(() => classify([[0, 0]], [1], { onProgress: 5 as never })).toThrow(/options.onProgress/);
+    expect(() => classify([[0, 0]], [1], { signal: 'stop' as never })).toThrow(/options.signal/);
+    expect(() => classify([[0, 0]], [1], { margin: Infinity })).toThrow(/options.margin/);
+    expect(() => classify([[0, 0]], [1], { margin: 0 })).toThrow(/options.margin/);
+    expect(() => classify([[0, 0]], [1], { restarts: 0 })).toThrow(/options.restarts/);
+    expect(() => classify([[0, 0], [1e308, -1e308]], [1, 0])).toThrow(InvalidArgumentError);
+    expect(() => classifySwitchBounds(NaN, 2)).toThrow(InvalidArgumentError);
+    expect(() => classifySwitchBounds(3, 0)).toThrow(InvalidArgumentError);
+    const c = classify([[0, 0], [1, 1]], [1, 0]);
+    expect(() => c.predict([[0, 0]], { method: 'nope' as 'rk4' })).toThrow(/options.method/);
+    expect(() => c.predict([[0, 0, 0]])).toThrow();
+  });
+
+  it('refuses, before any work, a layer count beyond the limit (CapacityError naming X)', () => {
+    const N = 2 ** 21 + 8;
+    const X = { n: N, d: 2, data: new Float64Array(2 * N).map((_, j) => j) };
+    const labels = new Uint8Array(N).map((_, i) => i % 2);
+    expect(() => classify(X, labels, { method: 'sweep' })).toThrow(CapacityError);
+  });
+});
+
+describe('classify: diagnostics, the independent check, progress and cancellation', () => {
+  it('diagnostics: excursion ≥ 0.5 and = the largest |x(t) − x̄|/scale at layer ends, positive clearance, the RK4 check agrees', () => {
+    const rng = createRng(21);
+    for (const d of [2, 3]) {
+      const X = uniformData(rng, 40, d);
+      const labels = X.map((_, i) => i % 2);
+      const c = classify(X, labels);
+      const g = c.diagnostics;
+      expect(g.verification.method).toBe('rk4');
+      expect(g.verification.misclassified).toBe(0);
+      expect(g.verification.worstMargin).toBeGreaterThan(0.5);
+      expect(g.verification.maxError).toBeLessThan(1e-6);
+      expect(g.clearance).toBeGreaterThan(0);
+      expect(g.attempts).toBeGreaterThanOrEqual(1);
+      // The excursion recomputed independently from an rk4 trajectory (every step recorded).
+      const tr = flow(c.controls, X, { method: 'rk4', stepsPerLayer: 2, trajectory: true }).trajectory!;
+      const lo = Array(d).fill(Infinity), hi = Array(d).fill(-Infinity);
+      for (const x of X) x.forEach((v, k) => ((lo[k] = Math.min(lo[k], v)), (hi[k] = Math.max(hi[k], v))));
+      const scale = Math.max(...hi.map((h, k) => h - lo[k]));
+      let ex = 0;
+      for (let f = 0; f < tr.frames; f++) for (let i = 0; i < X.length; i++) {
+        let r2 = 0;
+        for (let k = 0; k < d; k++) r2 += (tr.data[(f * X.length + i) * d + k] - 0.5 * (lo[k] + hi[k])) ** 2;
+        ex = Math.max(ex, Math.sqrt(r2) / scale);
+      }
+      expect(Math.abs(ex - g.excursion) / g.excursion).toBeLessThan(1e-9);
+      expect(g.excursion).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
+  it("'sweep': axis-aligned trapezoids classify by the exact flow and by the adaptive solver, layers parallel, ≤ 4 layers per run", () => {
+    const rng = createRng(31);
+    for (const [n, d] of [[50, 2], [120, 2], [60, 3]] as const) {
+      const X = uniformData(rng, n, d);
+      const labels = X.map(() => (rng.uniform() < 0.5 ? 1 : 0));
+      const c = classify(X, labels, { method: 'sweep' });
+      expect(c.diagnostics.method).toBe('sweep');
+      expectParallel(c);
+      expect(c.controls.layers.length).toBeLessThanOrEqual(4 * c.diagnostics.groups);
+      expect(expectClassified(c, X, labels)).toBeGreaterThanOrEqual(0.5 * c.diagnostics.margin);
+      const flat = Float64Array.from(X.flat());
+      const end = adaptiveFlow(controlsToJSON(c.controls), flat, n, d);
+      for (let i = 0; i < n; i++) {
+        const score = end[i * d + c.readout.axis] - c.readout.offset;
+        expect(labels[i] === 1 ? score : -score).toBeGreaterThan(0.4 * c.diagnostics.margin);
+      }
+    }
+    // A mover sharing its coordinate with a non-mover on the only usable axis: a typed error.
+    expect(() => classify([[0, 0], [0, 1], [1, 0]], [1, 0, 0], { method: 'sweep' })).toThrow(ConvergenceError);
+  });
+
+  it('the reduced search above N = 400 classifies by the exact flow within 3⌈m/d⌉ − 1 or ends with a verified sweep', () => {
+    const rng = createRng(41);
+    const X = uniformData(rng, 420, 8);
+    const labels = X.map((_, i) => i % 2);
+    const c = classify(X, labels);
+    expect(expectClassified(c, X, labels)).toBeGreaterThanOrEqual(0.5 * c.diagnostics.margin);
+    if (c.diagnostics.method === 'cluster') expect(c.diagnostics.switches).toBeLessThanOrEqual(3 * Math.ceil(210 / 8) - 1);
+    expect(c.diagnostics.verification.misclassified).toBe(0);
+  });
+
+  it('the js backend (TS twins) gives the same controls and diagnostics as wasm-simd', async () => {
+    const rng = createRng(61);
+    const X = uniformData(rng, 40, 3);
+    const labels = X.map((_, i) => i % 2);
+    const w = classify(X, labels);
+    await init({ backend: 'js' });
+    try {
+      const j = classify(X, labels);
+      expect(controlsToJSON(j.controls)).toBe(controlsToJSON(w.controls));
+      expect(j.diagnostics).toEqual(w.diagnostics);
+    } finally {
+      await init({ variant: 'debug' });
+    }
+  });
+
+  it('classifyAsync equals classify; progress is monotone and ends at 1; an AbortSignal stops both', async () => {
+    const rng = createRng(51);
+    const X = uniformData(rng, 60, 2);
+    const labels = X.map((_, i) => i % 2);
+    const seen: number[] = [];
+    const a = classify(X, labels, { onProgress: (f) => seen.push(f) });
+    const b = await classifyAsync(X, labels);
+    expect(controlsToJSON(b.controls)).toBe(controlsToJSON(a.controls));
+    expect(seen.length).toBeGreaterThan(3);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+    expect(seen[seen.length - 1]).toBeLessThanOrEqual(1);
+    const ctl = new AbortController();
+    let calls = 0;
+    expect(() => classify(X, labels, { signal: ctl.signal, onProgress: () => ++calls === 2 && ctl.abort() })).toThrow(AbortError);
+    await expect(classifyAsync(X, labels, { signal: AbortSignal.abort() })).rejects.toThrow(AbortError);
   });
 });
 

@@ -134,7 +134,7 @@ describe("method 'exact' against closed forms", () => {
     for (let i = 0; i < p; i++) {
       const v = [rng.normal(), rng.normal(), rng.normal()];
       const dot = v[0] * u[0] + v[1] * u[1] + v[2] * u[2];
-      ws.push(v.map((vk, k) => vk - dot * u[k])); // §1.7(1): w ⟂ u up to round-off
+      ws.push(v.map((vk, k) => vk - dot * u[k])); // w ⟂ u up to round-off, as the shear constructions leave it
       as.push(u);
       bs.push(0.3 * rng.normal());
     }
@@ -360,7 +360,7 @@ describe("method 'exact' in degenerate situations", () => {
     expect(rel(got.subarray(2, 4), [3, 1e-3 * Math.exp(15)])).toBeLessThan(1e-13);
   });
 
-  it('a field that cancels in exact arithmetic (tents, §1.7(3)) is treated as zero', () => {
+  it('a field that cancels in exact arithmetic (tents; docs/algorithms/flow.md, "Degenerate points") is treated as zero', () => {
     // h(s) = σ(s − 0.2) − 2σ(s − 0.3) + σ(s − 0.4) vanishes for s ≥ 0.4; with w ∥ a the round-off
     // residual would otherwise grow like e^{λt} over the long layer.
     const w = [30, 0];

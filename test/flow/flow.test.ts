@@ -1,9 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backend, field, flow, flowAsync, init, makeControls, trajectoryFrames, type Controls } from '../../src/index.js';
-import { eulerLayerJS } from '../../src/kernels/euler.js';
-import { reluFieldJS } from '../../src/kernels/relu.js';
-import { rk4LayerJS } from '../../src/kernels/rk4.js';
-import { createRng, maxAbsDiff, randomCloud, randomControls, relDiff } from '../helpers.js';
+import { backend, flow, flowAsync, init, makeControls, trajectoryFrames, type Controls } from '../../src/index.js';
+import { createRng, maxAbsDiff, randomCloud, randomControls } from '../helpers.js';
 
 beforeAll(async () => {
   await init({ variant: 'debug' });
@@ -26,32 +23,7 @@ function oneNeuronExact(x0: ArrayLike<number>, w: number[], a: number[], b: numb
   return Array.from({ length: d }, (_, k) => x0[k] + w[k] * y0 * g);
 }
 
-describe('WASM kernels vs their TypeScript twins', () => {
-  it('field, rk4 and euler agree bit for bit on random layers (d = 1..9, p = 1..33, n not a multiple of the tile)', async () => {
-    expect(backend()).toBe('wasm-simd');
-    const rng = createRng(7);
-    let cases = 0;
-    for (const [d, p, n] of [[1, 1, 1], [2, 16, 1001], [3, 5, 37], [8, 32, 123], [9, 33, 17], [2, 3, 8]] as const) {
-      const c = randomControls(rng, d, p, 3);
-      const X = randomCloud(rng, n, d);
-      const L = c.layers[0];
-      const fw = field(L, X).data;
-      const fj = new Float64Array(n * d);
-      reluFieldJS(X.data, n, d, L.W, L.A, L.b, p, fj);
-      expect(maxAbsDiff(fw, fj)).toBe(0);
-      for (const method of ['rk4', 'euler'] as const) {
-        const r = flow(c, X, { method, stepsPerLayer: 7, rk4Kernel: 'dense' });
-        const x = X.data.slice();
-        for (const l of c.layers) (method === 'rk4' ? rk4LayerJS : eulerLayerJS)(x, n, d, l.W, l.A, l.b, p, l.duration / 7, 7);
-        const { max, firstBad } = relDiff(r.data, x, 1e-12);
-        expect(firstBad, `first index over 1e-12: ${firstBad} (max rel ${max})`).toBe(-1);
-        expect(max).toBe(0);
-        cases++;
-      }
-    }
-    expect(cases).toBe(12);
-  });
-
+describe('backends (kernel-vs-twin bit tests: test/kernels/)', () => {
   it('the js backend gives the same numbers as wasm-simd', async () => {
     const rng = createRng(3);
     const c = randomControls(rng, 4, 12, 2);

@@ -1,14 +1,14 @@
 /**
- * The cell-aware RK4 kernel (assembly/rk4_cell.ts) against its TS twin (bit for bit, including
- * the counts of affine / plain steps, recomputations and rebuilds) and against the dense RK4
- * kernel (≤ 1e-12 relative: same method, different rounding), on random layers and on the
+ * The cell-aware RK4 kernel (assembly/rk4_cell.ts) against the dense RK4
+ * kernel (its twin test: test/kernels/rk4_cell.test.ts) (≤ 1e-12 relative: same method, different rounding), on random layers and on the
  * degenerate cases the validity bound has to get right.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, flow, init, makeControls, rk4KernelFor, type Controls } from '../../src/index.js';
-import { rk4LayerJS } from '../../src/kernels/rk4.js';
-import { rk4CellLayerJS, type Rk4CellStats } from '../../src/kernels/rk4_cell.js';
+import { rk4Layers } from '../../src/backend/rk4.js';
+import { rk4CellLayers } from '../../src/backend/rk4_cell.js';
+import { expectIdentical, runSide, type Run } from '../kernels/layers.js';
 import { wasmRuntime, type WasmRuntime } from '../../src/runtime/loader.js';
 import { createRng, randomCloud, randomControls, relDiff } from '../helpers.js';
 
@@ -18,112 +18,16 @@ beforeAll(async () => {
   rt = wasmRuntime('test')!;
 });
 
-interface Kernels {
-  rk4Layer(x: number, n: number, d: number, W: number, A: number, b: number, p: number, h: number, steps: number, scratch: number, traj: number, every: number, stepOffset: number): void;
-  rk4ScratchBytes(d: number, p: number): number;
-  rk4CellLayer(x: number, n: number, d: number, W: number, A: number, b: number, p: number, h: number, steps: number, scratch: number, traj: number, every: number, stepOffset: number): void;
-  rk4CellScratchBytes(d: number, p: number): number;
-}
-
-interface Run {
-  x: Float64Array;
-  traj: Float64Array | null;
-  stats: Rk4CellStats;
-}
-
-const frameCount = (layers: number, steps: number, every: number): number => Math.floor((layers * steps) / every) + 1;
-
+const pairOf = (which: 'dense' | 'cell') => (which === 'cell' ? rk4CellLayers : rk4Layers);
 /** All layers of `c` through the WASM kernel `which`, in one arena; stats summed over layers. */
-function runWasm(which: 'dense' | 'cell', c: Controls, X: Float64Array, n: number, steps: number, every = 0): Run {
-  const k = rt.exports as unknown as Kernels;
-  const a = rt.arena;
-  const d = c.d, p = c.width;
-  const mark = a.mark();
-  try {
-    const px = a.pushF64(X);
-    const bytes = which === 'cell' ? k.rk4CellScratchBytes(d, p) : k.rk4ScratchBytes(d, p);
-    const ps = a.alloc(bytes);
-    const frames = every ? frameCount(c.layers.length, steps, every) : 0;
-    const pt = every ? a.allocF64(frames * n * d) : 0;
-    if (every) a.f64.set(X, pt >>> 3);
-    const stats: Rk4CellStats = { affine: 0, plain: 0, recomputes: 0, rebuilds: 0 };
-    let offset = 0;
-    for (const L of c.layers) {
-      const pw = a.pushF64(L.W), pa = a.pushF64(L.A), pb = a.pushF64(L.b);
-      (which === 'cell' ? k.rk4CellLayer : k.rk4Layer)(px, n, d, pw, pa, pb, p, L.duration / steps, steps, ps, pt, every || 1, offset);
-      if (which === 'cell') {
-        const cs = (ps + bytes - 32) >>> 3;
-        stats.affine += a.f64[cs];
-        stats.plain += a.f64[cs + 1];
-        stats.recomputes += a.f64[cs + 2];
-        stats.rebuilds += a.f64[cs + 3];
-      }
-      offset += steps;
-    }
-    const x = a.f64.slice(px >>> 3, (px >>> 3) + n * d);
-    const traj = every ? a.f64.slice(pt >>> 3, (pt >>> 3) + frames * n * d) : null;
-    return { x, traj, stats };
-  } finally {
-    a.release(mark);
-  }
-}
-
-function runTwin(which: 'dense' | 'cell', c: Controls, X: Float64Array, n: number, steps: number, every = 0): Run {
-  const d = c.d, p = c.width;
-  const x = X.slice();
-  const traj = every ? new Float64Array(frameCount(c.layers.length, steps, every) * n * d) : null;
-  if (traj) traj.set(X, 0);
-  const stats: Rk4CellStats = { affine: 0, plain: 0, recomputes: 0, rebuilds: 0 };
-  let offset = 0;
-  for (const L of c.layers) {
-    if (which === 'cell') {
-      const s = rk4CellLayerJS(x, n, d, L.W, L.A, L.b, p, L.duration / steps, steps, traj, every || 1, offset);
-      stats.affine += s.affine;
-      stats.plain += s.plain;
-      stats.recomputes += s.recomputes;
-      stats.rebuilds += s.rebuilds;
-    } else {
-      rk4LayerJS(x, n, d, L.W, L.A, L.b, p, L.duration / steps, steps, traj, every || 1, offset);
-    }
-    offset += steps;
-  }
-  return { x, traj, stats };
-}
-
-function expectIdentical(a: Float64Array, b: Float64Array, what: string): void {
-  expect(a.length).toBe(b.length);
-  let first = -1;
-  for (let i = 0; i < a.length && first < 0; i++) if (!Object.is(a[i], b[i]) && !(a[i] === 0 && b[i] === 0)) first = i;
-  expect(first, `${what}: first differing index ${first} (${a[first]} vs ${b[first]})`).toBe(-1);
-}
+const runWasm = (which: 'dense' | 'cell', c: Controls, X: Float64Array, n: number, steps: number, every = 0): Run => runSide(pairOf(which), rt, c, X, n, steps, every);
+const runTwin = (which: 'dense' | 'cell', c: Controls, X: Float64Array, n: number, steps: number, every = 0): Run => runSide(pairOf(which), 'js', c, X, n, steps, every);
 
 function expectClose(a: Float64Array, b: Float64Array, tol: number, what: string): number {
   const { max, firstBad } = relDiff(a, b, tol);
   expect(firstBad, `${what}: first index over ${tol}: ${firstBad} (${a[firstBad]} vs ${b[firstBad]}, max rel ${max})`).toBe(-1);
   return max;
 }
-
-describe('rk4CellLayer: WASM kernel vs TS twin', () => {
-  it('identical doubles, trajectories and step counts on random layers, d = 1..9, p = 1..65', () => {
-    const rng = createRng(11);
-    let cases = 0;
-    for (const [d, p, n] of [[1, 1, 9], [1, 7, 30], [2, 16, 101], [2, 3, 17], [3, 5, 37], [4, 12, 40], [5, 40, 23], [8, 32, 25], [9, 33, 11], [6, 1, 13], [7, 64, 9], [3, 65, 7], [2, 40, 400], [8, 20, 60]] as const) {
-      const c = randomControls(rng, d, p, 3);
-      const X = randomCloud(rng, n, d, 1.5).data;
-      for (const every of [0, 1, 4]) {
-        const w = runWasm('cell', c, X, n, 9, every);
-        const j = runTwin('cell', c, X, n, 9, every);
-        expectIdentical(w.x, j.x, `d=${d} p=${p} x`);
-        if (every) expectIdentical(w.traj!, j.traj!, `d=${d} p=${p} trajectory`);
-        expect(w.stats).toEqual(j.stats);
-        expect(w.stats.affine + w.stats.plain).toBe(n * 27);
-        cases++;
-      }
-    }
-    // the last two make the cell cache hit and evict (direct-mapped: 256 entries at d = 2, 32 at d = 8)
-    expect(cases).toBe(42);
-  });
-});
 
 describe('rk4CellLayer vs the dense RK4 kernel', () => {
   it('agrees to 1e-12 relative on random layers, d = 1..9, p = 1..40 (fast-check, 60 cases)', () => {

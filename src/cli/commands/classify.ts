@@ -1,6 +1,6 @@
 /**
  * `flowsteer classify`: builds width-1 controls and a half-space readout that classify a
- * labelled data set (seed 000; ALGORITHMS.md §C), verifies them by flowing the data ('exact'
+ * labelled data set (arXiv 2312.13807; docs/algorithms/classify.md), verifies them by flowing the data ('exact'
  * and rk4), prints the switch count next to the paper's bound and writes the controls (JSON)
  * and, in 2-D, a picture.
  *
@@ -32,8 +32,8 @@ function load(spec: string, n: number, d: number, seed: number): { X: PointCloud
 
 export const classifyCommand: Command = {
   name: 'classify',
-  summary: 'width-1 controls + half-space readout that classify labelled points (seed 000; ALGORITHMS.md §C)',
-  usage: 'classify [--data random|file.json] [--n 60] [--d 2] [--method cluster|hat|collinear] [--seed 1] [--out out] [--plot classify.svg]',
+  summary: 'width-1 controls + half-space readout that classify labelled points (arXiv 2312.13807; docs/algorithms/classify.md)',
+  usage: 'classify [--data random|file.json] [--n 60] [--d 2] [--method cluster|hat|collinear|sweep] [--seed 1] [--out out] [--plot classify.svg]',
   async run(args) {
     const seed = optNumber(args, 'seed', 1, { integer: true, min: 0 });
     const { X, labels } = load(optString(args, 'data', 'random')!, optNumber(args, 'n', 60, { integer: true, min: 1 }), optNumber(args, 'd', 2, { integer: true, min: 1 }), seed);
@@ -47,14 +47,14 @@ export const classifyCommand: Command = {
     ctx.log(
       table(
         ['N', 'd', 'm (smaller class)', 'method', 'switches', 'fallbacks', 'table 2⌈m/d⌉−1', 'paper 4⌈m/d⌉−1', 'point-by-point 2N−1', 'wrong (exact)', 'wrong (rk4)', 'build s'],
-        [[X.n, X.d, c.m, method, c.switches, c.fallbacks, c.bounds.table, c.bounds.paper, c.bounds.pointByPoint, badExact, badRk4, seconds.toFixed(3)]],
+        [[X.n, X.d, c.diagnostics.m, method, c.diagnostics.switches, c.diagnostics.fallbacks, c.diagnostics.bounds.table, c.diagnostics.bounds.paper, c.diagnostics.bounds.pointByPoint, badExact, badRk4, seconds.toFixed(3)]],
       ),
     );
     ctx.log(`  readout: label 1 ⟺ x_${c.readout.axis} > ${c.readout.offset} at time T = ${c.controls.T}`);
     ctx.log(`  controls: ${ctx.write('classify-controls.json', controlsToJSON(c.controls))}`);
     if (X.d === 2) {
       const name = optString(args, 'plot', 'classify.svg')!;
-      ctx.log(`  picture:  ${ctx.write(name, await classifySvg(c, X, labels, `classify (${method}): ${X.n} points, ${c.switches} switches`))}`);
+      ctx.log(`  picture:  ${ctx.write(name, await classifySvg(c, X, labels, `classify (${method}): ${X.n} points, ${c.diagnostics.switches} switches`))}`);
     }
   },
 };

@@ -1,6 +1,7 @@
 /**
- * Demo section "classify" (issue #3 part B; seed 000 "Cluster-based classification with neural
- * ODEs via control", ALGORITHMS.md §C; seed 002 Thm 3.4, §A4):
+ * Demo section "classify" (issue #3 part B; "Cluster-based classification with neural ODEs via
+ * control", arXiv 2312.13807, docs/algorithms/classify.md; survey arXiv 2510.03303 Thm 3.4,
+ * docs/algorithms/autonomous.md):
  *  1. the paper's table of constructive switch counts for N = 60 (30 + 30, uniform in [0,1]^d)
  *     next to ours ('cluster', 3 data sets per d; every one verified by the exact flow), the
  *     hat baseline of §C1 and the paper's bound 4⌈m/d⌉ − 1;
@@ -10,7 +11,7 @@
  *  4. a picture: a 2-D data set, the rk4 trajectories of the classifier and the readout line.
  */
 import { approximateAutonomous, classify, collinearSwitchProbability, createRng, flowAsync, type Classification, type PointCloud } from '../../index.js';
-import { runCount, sortByAxis } from '../../controllers/collinear.js';
+import { runCount, sortByAxis } from '../../controllers/classify/collinear.js';
 import { escapeXml, hyperplaneLine, sx, sy, viewportFor, svgDocument } from '../svg.js';
 import { table } from '../table.js';
 import type { DemoSection } from './context.js';
@@ -69,7 +70,7 @@ export async function classifySvg(c: Classification, X: PointCloud, labels: read
 export const classifySection: DemoSection = {
   name: 'classify',
   async run(ctx) {
-    ctx.log('== classify: width-1 neural ODE, cluster-based binary classification (seed 000; ALGORITHMS.md §C)');
+    ctx.log('== classify: width-1 neural ODE, cluster-based binary classification (arXiv 2312.13807; docs/algorithms/classify.md)');
     const trials = ctx.quick ? 1 : 3;
     const rows: (string | number)[][] = [];
     for (const [d, published] of PUBLISHED_TABLE) {
@@ -80,8 +81,8 @@ export const classifySection: DemoSection = {
         const { X, labels } = uniformLabelled(ctx.seed * 1000 + d * 10 + t, 60, d);
         const c = classify(X, labels, { seed: t });
         bad += misclassified(c, X, labels);
-        counts.push(c.switches);
-        fallbacks += c.fallbacks;
+        counts.push(c.diagnostics.switches);
+        fallbacks += c.diagnostics.fallbacks;
       }
       const k = Math.ceil(30 / d);
       rows.push([d, published, Math.min(...counts), (counts.reduce((a, b) => a + b, 0) / counts.length).toFixed(1), Math.max(...counts), fallbacks, 3 * k - 1, 4 * k - 1, bad, ((performance.now() - t0) / trials / 1000).toFixed(3)]);
@@ -114,13 +115,13 @@ export const classifySection: DemoSection = {
     for (const p of ctx.quick ? [16, 64] : [16, 64, 256, 1024]) {
       const t0 = performance.now();
       const r = approximateAutonomous(X4, Y4, { width: p, seed: ctx.seed });
-      arow.push([p, r.kappa, r.maxError.toExponential(2), r.eta.toExponential(2), r.gronwallBound.toExponential(2), r.rate.toExponential(2), ((performance.now() - t0) / 1000).toFixed(2)]);
+      arow.push([p, r.diagnostics.kappa, r.diagnostics.maxError.toExponential(2), r.diagnostics.eta.toExponential(2), r.diagnostics.gronwallBound.toExponential(2), r.diagnostics.rate.toExponential(2), ((performance.now() - t0) / 1000).toFixed(2)]);
     }
     ctx.log(table(['p', 'κ = (d+2)dp', 'max |Φ(x)−y| (rk4)', 'η = sup|F−F_p|', 'Gronwall bound', 'log₂κ/κ^{1/d}', 's'], arow));
 
     const { X, labels } = uniformLabelled(ctx.seed, 40, 2);
     const c = classify(X, labels);
-    const path = ctx.write('classify.svg', await classifySvg(c, X, labels, `classify: 40 points in 2-D, ${c.switches} switches (paper bound ${c.bounds.paper})`));
+    const path = ctx.write('classify.svg', await classifySvg(c, X, labels, `classify: 40 points in 2-D, ${c.diagnostics.switches} switches (paper bound ${c.diagnostics.bounds.paper})`));
     ctx.log(`  picture: ${path}`);
   },
 };

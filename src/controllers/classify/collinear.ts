@@ -1,12 +1,12 @@
 /**
  * The collinearity-constrained classifier of Álvarez-López, Orive-Illera & Zuazua
- * ("Cluster-based classification with neural ODEs via control", arXiv 2312.13807; ALGORITHMS.md
- * §C2) and the exact probability that it needs at most k switches.
+ * ("Cluster-based classification with neural ODEs via control", arXiv 2312.13807;
+ * docs/algorithms/classify.md, "collinear") and the exact probability that it needs at most k switches.
  *
- * Model: width p = 1, ẋ = w(t) σ(⟨a(t), x⟩ + b(t)) (seed 002, eq. 3.3 with p = 1). "Collinear":
+ * Model: width p = 1, ẋ = w(t) σ(⟨a(t), x⟩ + b(t)) (survey arXiv 2510.03303, eq. 3.3 with p = 1). "Collinear":
  * every hyperplane normal is one fixed axis e_k and every w is parallel to the readout axis e_r
  * (k ≠ r). Then ⟨a, w⟩ = 0 exactly — in floating point too, because the products are with exact
- * zeros — so x_k is invariant and, by primitive P1 (§1.2), after all layers
+ * zeros — so x_k is invariant and, by primitive P1 (docs/algorithms/flow.md), after all layers
  *   x_r(T) = x_r(0) + F(x_k),   F = Σ_layers c_ℓ σ(±(x_k − t_ℓ))   (one ramp per layer, τ = 1).
  * Sort the points by x_k; R = number of runs of equal labels. F is built left to right, one ramp
  * per gap between runs (breakpoint t at the midpoint of the gap), so that F ≥ Hi on every
@@ -14,7 +14,7 @@
  * the next run on the right side, and keeps F monotone across that run). Layers = R − 1, i.e.
  * L = R − 2 switches (R ≥ 2; a single zero layer, L = 0, when every point has the same label).
  *
- * Probability (§C2): N label-1 and N label-0 points i.i.d. uniform in a box; the run count along
+ * Probability: N label-1 and N label-0 points i.i.d. uniform in a box; the run count along
  * one axis is that of a uniformly random arrangement of N ones and N zeros,
  *   P(R = 2s) = 2·C(N−1, s−1)² / C(2N, N),  P(R = 2s+1) = 2·C(N−1, s−1)·C(N−1, s) / C(2N, N),
  * and the axes are independent, so with d′ usable axes the method (which picks the axis with
@@ -22,7 +22,8 @@
  *   P(L ≤ k) = 1 − P(R ≥ k + 3)^{d′}.
  * (The authors' notebook drops the terms R = 2N−1, 2N from the tail; they are included here.)
  */
-import { InvalidArgumentError } from '../errors.js';
+import { ConvergenceError, InvalidArgumentError } from '../../errors.js';
+import type { LayerLike } from '../../types.js';
 
 /** Number of runs of equal labels along `order` (indices sorted by the axis coordinate). */
 export function runCount(labels: ArrayLike<number>, order: ArrayLike<number>): number {
@@ -46,7 +47,7 @@ export interface Ramp {
 }
 
 /**
- * The ramps of F along axis k (ALGORITHMS.md §C2) for points sorted by x_k (`order`), given
+ * The ramps of F along axis k for points sorted by x_k (`order`), given
  * `need1[i]` = the least F that puts label-1 point i on its side and `need0[i]` = the largest F
  * that keeps label-0 point i on its side. Returns R − 1 ramps (R ≥ 2 runs). Points with equal
  * x_k and different labels make the problem infeasible along this axis: returns null.
@@ -99,7 +100,7 @@ function logFactorials(n: number): Float64Array {
 
 /**
  * Exact distribution of the number of runs R of a uniformly random arrangement of N ones and
- * N zeros: returns pmf with pmf[r] = P(R = r), r = 0..2N (§C2).
+ * N zeros: returns pmf with pmf[r] = P(R = r), r = 0..2N (docs/algorithms/classify.md).
  */
 export function runsDistribution(N: number): Float64Array {
   if (typeof N !== 'number' || !Number.isInteger(N) || N < 1 || N > 1e6) {
@@ -119,7 +120,7 @@ export function runsDistribution(N: number): Float64Array {
 /**
  * P(L ≤ k) for the collinear method on N + N points i.i.d. uniform in [0,1]^d with `axes`
  * usable axes (d − 1 with the readout on a fixed axis, d if the readout axis may be chosen):
- *   1 − P(R ≥ k + 3)^{axes}    (ALGORITHMS.md §C2; equality for the axis-only method).
+ *   1 − P(R ≥ k + 3)^{axes}    (equality for the axis-only method).
  */
 export function collinearSwitchProbability(N: number, k: number, axes: number): number {
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 0) throw new InvalidArgumentError('k', k, 'an integer ≥ 0 (switches)');
@@ -128,4 +129,55 @@ export function collinearSwitchProbability(N: number, k: number, axes: number): 
   let tail = 0;
   for (let r = k + 3; r <= 2 * N; r++) tail += pmf[r];
   return 1 - Math.pow(Math.min(1, tail), axes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The 'collinear' construction of classify
+
+/**
+ * classify's 'collinear' method: the ramps of collinearRamps along the axis (≠ readout) with the
+ * fewest runs, as width-1 layers in the centred coordinates P; the threshold θ goes 2μ beyond
+ * the data on the side of the non-movers.
+ */
+export function buildCollinear(P: Float64Array, n: number, d: number, lab: Uint8Array, axis: number, mu: number, scale: number) {
+  let rmax = -Infinity, rmin = Infinity;
+  for (let i = 0; i < n; i++) {
+    rmax = Math.max(rmax, P[i * d + axis]);
+    rmin = Math.min(rmin, P[i * d + axis]);
+  }
+  const allOne = lab.every((v) => v === 1);
+  // With every label equal the threshold goes below (label 1) or above (label 0) all points.
+  const theta = allOne ? rmin - 2 * mu : rmax + 2 * mu;
+  const hiLevel = theta + mu - rmin;
+  let best: { k: number; R: number; order: number[] } | null = null;
+  for (let k = 0; k < d; k++) {
+    if (k === axis) continue;
+    const order = sortByAxis(P, n, d, k);
+    const R = runCount(lab, order);
+    if (!best || R < best.R) {
+      if (collinearRamps(P, d, k, order, lab, hiLevel)) best = { k, R, order };
+    }
+  }
+  if (!best) {
+    throw new InvalidArgumentError('X', 'points that share a coordinate across labels on every axis', 'data where some axis other than the readout axis separates the labels into runs', "use method: 'cluster'");
+  }
+  const ramps = collinearRamps(P, d, best.k, best.order, lab, hiLevel)!;
+  const layers: LayerLike[] = ramps.map((r) => {
+    const W = new Float64Array(d), A = new Float64Array(d);
+    W[axis] = r.coefficient;
+    A[best!.k] = r.sign;
+    return { duration: 1, W, A, b: Float64Array.of(-r.sign * r.t) };
+  });
+  let maxMove = 0;
+  for (let i = 0; i < n; i++) {
+    let F = 0;
+    for (const r of ramps) F += r.coefficient * Math.max(0, r.sign * (P[i * d + best.k] - r.t));
+    maxMove = Math.max(maxMove, Math.abs(F));
+    const h = P[i * d + axis] + F;
+    if (lab[i] === 1 ? !(h >= theta + 0.5 * mu) : !(h <= theta - 0.5 * mu)) {
+      throw new ConvergenceError("classify (method 'collinear')", `point ${i} ends at ${h} against ${theta}: the slopes grow geometrically with the number of runs and overflow doubles`, "use method 'cluster'");
+    }
+  }
+  if (layers.length === 0) layers.push({ duration: 1, W: new Float64Array(d), A: new Float64Array(d), b: new Float64Array(1) });
+  return { layers, theta, groups: best.R, fallbacks: 0, maxMove };
 }

@@ -1,5 +1,6 @@
 // Batched evaluation of one layer's ReLU field  out_i = W relu(A x_i + b)
-// (seed 002, eq. 3.3–3.4) for n points of dimension d, p neurons.
+// (survey arXiv 2510.03303, eq. 3.3–3.4; docs/algorithms/flow.md) for n points of dimension d,
+// p neurons. Twin: src/kernels/relu.ts (bit-identical); Pair: src/backend/relu.ts.
 // Layout: x, out row-major n × d; W d × p; A p × d; b p; scratch ≥ fieldScratchBytes(d).
 import { checkRange } from './lib/memory';
 import { TILE, TILE_BYTES_PER_COORD, loadTile, storeTile, tileField, tileFieldScratchBytes } from './lib/relu_tile';
