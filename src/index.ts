@@ -23,16 +23,6 @@ export {
   type Rk4Kernel,
 } from './flow/flow.js';
 export type { ProgressOptions } from './flow/progress.js';
-export {
-  transportToUniform,
-  transport,
-  uniformTransportLayers,
-  uniformTransportResolution,
-  type TransportToUniformOptions,
-  type TransportOptions,
-  type UniformTransport,
-  type MeasureTransport,
-} from './controllers/transport.js';
 export { hardmaxDynamics, hardmaxDynamicsAsync, type HardmaxOptions, type HardmaxResult, type HardmaxAlgorithm, type AttentionCluster } from './attention/hardmax.js';
 export { softmaxDynamics, softmaxDynamicsAsync, type SoftmaxOptions, type SoftmaxResult, type SoftmaxAlgorithm } from './attention/softmax.js';
 export { sphereDynamics, sphereDynamicsAsync, countClusters, type SphereOptions, type SphereResult, type SphereAlgorithm } from './attention/sphere.js';
@@ -50,10 +40,37 @@ export {
 } from './controllers/classify.js';
 export { collinearSwitchProbability, runsDistribution } from './controllers/collinear.js';
 export { approximateAutonomous, tubeField, type AutonomousOptions, type AutonomousResult } from './controllers/autonomous.js';
-export { interpolate, interpolationSwitches, type InterpolateOptions, type Autonomy } from './controllers/interpolate.js';
-export { describe, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';
 export { wasserstein, wasserstein1, type WassersteinOptions, type WassersteinResult, type TransportPlan } from './wasserstein/exact.js';
 export { sinkhorn, sinkhornDivergence, type SinkhornOptions, type SinkhornResult, type SinkhornStatus, type SinkhornCost } from './wasserstein/sinkhorn.js';
 export { wasserstein1d, type Wasserstein1dOptions, type Wasserstein1dResult, type Samples1d } from './wasserstein/oned.js';
 export { slicedWasserstein, type SlicedWassersteinOptions, type SlicedWassersteinResult } from './wasserstein/sliced.js';
 export { generalizationBound, type GeneralizationBound, type LabelledData, type ShallowNetwork } from './wasserstein/bound.js';
+
+// Constructions: interpolate and transport, their diagnostics, and the independent verifier
+// (issue 15 item 1, issue 13 item 3; docs/algorithms/{interpolate,transport,verification}.md).
+export {
+  interpolate,
+  interpolateAsync,
+  interpolationSwitches,
+  INTERPOLATION_TOLERANCE,
+  type InterpolateOptions,
+  type InterpolateResult,
+  type InterpolateDiagnostics,
+  type InterpolationVerification,
+  type Autonomy,
+} from './controllers/interpolate.js';
+export {
+  transportToUniform,
+  transportToUniformAsync,
+  transport,
+  transportAsync,
+  uniformTransportLayers,
+  uniformTransportResolution,
+  type TransportToUniformOptions,
+  type TransportOptions,
+  type UniformTransport,
+  type MeasureTransport,
+  type TransportDiagnostics,
+} from './controllers/transport.js';
+export { summarizeControls, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';
+export { independentFlow, type IndependentCheck, type IndependentFlowOptions } from './verify/adaptive.js';
