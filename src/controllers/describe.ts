@@ -25,7 +25,7 @@ import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { flow, type FlowMethod } from '../flow/flow.js';
 import type { Controls, PointsLike } from '../types.js';
 import { asCloud, asControls, asOptions, checkBoolean, checkCount, checkOneOf, checkPositive, checkSignal } from '../validate.js';
-import { checkRows, independentCheckSteps, INDEPENDENT_BUDGET, type IndependentCheck } from '../verify/adaptive.js';
+import { independentCheckSteps, INDEPENDENT_BUDGET, type IndependentCheck } from '../verify/adaptive.js';
 
 export interface ControlsDescription {
   d: number;
@@ -101,7 +101,7 @@ export interface VerifyOptions {
   stepsPerLayer?: number;
   /**
    * Also flow with the independent adaptive solver (default true). `true` checks every point when
-   * the cost allows (≈ 4·10^8 multiply–adds) and an evenly strided subset otherwise; `'all'`
+   * the cost allows (about 1–2 s) and an evenly strided subset plus the worst point otherwise; `'all'`
    * checks every point whatever the cost.
    */
   independent?: boolean | 'all';
@@ -155,8 +155,7 @@ export function verify(controls: Controls, X: PointsLike, Y: PointsLike, options
   if (scale === 0) scale = 1;
   let independent: IndependentCheck | null = null;
   if (wantIndependent) {
-    const rows = checkRows(cx.n, c, wantIndependent === 'all' ? Infinity : INDEPENDENT_BUDGET, [worst]);
-    const gen = independentCheckSteps(c, cx.data, cy.data, cx.n, d, rows, { signal });
+    const gen = independentCheckSteps(c, cx.data, cy.data, cx.n, d, { signal, budget: wantIndependent === 'all' ? Infinity : INDEPENDENT_BUDGET, must: [worst] });
     for (;;) {
       const r = gen.next();
       if (r.done) {

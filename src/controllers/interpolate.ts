@@ -83,7 +83,7 @@ import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import { createRng, checkSeed } from '../rng.js';
 import type { Controls, Layer, PointsLike } from '../types.js';
 import { asCloud, asOptions, checkBoolean, checkCount, checkOneOf, checkPositive, checkProgressOptions, makeControls } from '../validate.js';
-import { checkRows, independentCheckSteps, type IndependentCheck } from '../verify/adaptive.js';
+import { independentCheckSteps, type IndependentCheck } from '../verify/adaptive.js';
 import { candidatePairs, chooseDirection, orthogonalComplement, predictedError, projections, separationScore, type Direction, type DirectionPair } from './basis.js';
 import { summarizeControls } from './describe.js';
 import { PARALLEL_MARGIN, shearStageSteps, stageLayers, THRESHOLD_FRACTION, type ShearStage } from './shear.js';
@@ -283,8 +283,7 @@ function* interpolateSteps(X: PointsLike, Y: PointsLike, options: InterpolateOpt
   const excursion = normScale > 0 ? (stats.excursion * sigma) / normScale : 1;
   let independent: IndependentCheck | null = null;
   if (doVerify) {
-    const rows = checkRows(cx.n, controls);
-    const gen = independentCheckSteps(controls, cx.data, cy.data, cx.n, d, rows, { signal: options.signal });
+    const gen = independentCheckSteps(controls, cx.data, cy.data, cx.n, d, { signal: options.signal });
     for (;;) {
       const r = gen.next();
       if (r.done) {

@@ -62,7 +62,7 @@ import { CapacityError, InconsistentDataError, InvalidArgumentError } from '../e
 import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import type { Controls, Layer, PointCloud, PointsLike } from '../types.js';
 import { asCloud, asOptions, checkBoolean, checkCount, checkPositive, checkProgressOptions, makeControls } from '../validate.js';
-import { checkRows, independentCheckSteps, type IndependentCheck } from '../verify/adaptive.js';
+import { independentCheckSteps, type IndependentCheck } from '../verify/adaptive.js';
 import { summarizeControls } from './describe.js';
 import { flowLayerClosedForm, type LayerKind } from './layer-flow.js';
 import { equalMassCuts } from './measure-partition.js';
@@ -419,8 +419,7 @@ function diagnosticsOf(
 
 /** The independent check of the samples' end points, with progress from 0.8 to 1. */
 function* independentSteps(controls: Controls, X: Float64Array, Y: Float64Array, M: number, d: number, signal: AbortSignal | undefined, progress: { done: number; total: number }): Generator<number, IndependentCheck> {
-  const rows = checkRows(M, controls);
-  const gen = independentCheckSteps(controls, X, Y, M, d, rows, { signal });
+  const gen = independentCheckSteps(controls, X, Y, M, d, { signal });
   for (;;) {
     const r = gen.next();
     if (r.done) return r.value;

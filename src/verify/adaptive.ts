@@ -26,6 +26,8 @@ export interface IndependentFlowOptions {
   /** Step limit per point and layer (default 10^5); exceeding it throws. */
   maxSteps?: number;
   signal?: AbortSignal;
+  /** Incremented by the number of field evaluations (for cost estimates). */
+  stats?: { evaluations: number };
 }
 
 interface RawLayer {
@@ -80,11 +82,12 @@ export function* independentFlowSteps(c: RawControls, X: Float64Array, d: number
   // Layer by layer over all points (the same arithmetic as point by point: each point's
   // trajectory depends only on its own position), so the layer's closures are built once.
   const perLayer = Math.max(1, m * p * d);
-  let sinceYield = 0;
+  let sinceYield = 0, evaluations = 0;
   for (let l = 0; l < c.layers.length; l++) {
     const { W, A, b, duration: T } = c.layers[l];
     const on = live[l];
     const field = (y: Float64Array, f: Float64Array): void => {
+      evaluations++;
       for (let k = 0; k < d; k++) f[k] = 0;
       for (let j = 0; j < p; j++) {
         if (!on[j]) continue;
@@ -174,6 +177,7 @@ export function* independentFlowSteps(c: RawControls, X: Float64Array, d: number
       yield (l + 1) / c.layers.length;
     }
   }
+  if (options.stats) options.stats.evaluations += evaluations;
   yield 1;
   return out;
 }
@@ -193,16 +197,26 @@ export interface IndependentCheck {
   readonly sampled: boolean;
 }
 
-/** Operations the default check may spend (≈ 1–2 s in JavaScript). */
-export const INDEPENDENT_BUDGET = 1e9;
+/**
+ * Work the default check may spend, in field-evaluation units (p·d + 16 operations each):
+ * about 1–2 s in JavaScript.
+ */
+export const INDEPENDENT_BUDGET = 1e8;
 
 /**
- * Rows to check within `budget` multiply–adds: all when they fit, otherwise an evenly strided
- * subset (deterministic) plus the rows listed in `must` (e.g. the construction's worst points).
+ * Rows to check within `budget`: all when they fit, otherwise an evenly strided subset plus the
+ * rows in `must`. The cost per point is measured, deterministically, by flowing row 0 first and
+ * counting field evaluations (adaptive steps depend on the layers: constant fields take one step,
+ * exponential ones many).
  */
-export function checkRows(n: number, c: RawControls, budget = INDEPENDENT_BUDGET, must: readonly number[] = []): number[] {
-  // measured cost of one point through one layer ≈ 9 field evaluations plus ~150 operations of overhead
-  const perPoint = Math.max(1, c.layers.length * (c.width * c.d * 20 + 600));
+export function* planRows(c: RawControls, X: Float64Array, n: number, budget = INDEPENDENT_BUDGET, must: readonly number[] = []): Generator<number, number[]> {
+  if (budget === Infinity || n <= 1) return Array.from({ length: n }, (_, i) => i);
+  const stats = { evaluations: 0 };
+  // the pilot point: run to the end without reporting progress (fractions stay monotone)
+  const pilot = independentFlowSteps(c, X, c.d, [0], { stats });
+  while (!pilot.next().done);
+  yield 0;
+  const perPoint = Math.max(1, stats.evaluations * (c.width * c.d + 16));
   const m = Math.max(Math.min(n, 64), Math.min(n, Math.floor(budget / perPoint)));
   if (m >= n) return Array.from({ length: n }, (_, i) => i);
   const set = new Set<number>(must.filter((i) => i >= 0 && i < n));
@@ -211,7 +225,11 @@ export function checkRows(n: number, c: RawControls, budget = INDEPENDENT_BUDGET
 }
 
 /** Flows the rows `rows` of X with the independent solver and compares them with Y. */
-export function* independentCheckSteps(c: RawControls, X: Float64Array, Y: Float64Array, n: number, d: number, rows: readonly number[], options: IndependentFlowOptions = {}): Generator<number, IndependentCheck> {
+export function* independentCheckSteps(
+  c: RawControls, X: Float64Array, Y: Float64Array, n: number, d: number,
+  options: IndependentFlowOptions & { budget?: number; must?: readonly number[] } = {},
+): Generator<number, IndependentCheck> {
+  const rows = yield* planRows(c, X, n, options.budget ?? INDEPENDENT_BUDGET, options.must ?? []);
   const out = yield* independentFlowSteps(c, X, d, rows, options);
   let scale = 0;
   for (let j = 0; j < n * d; j++) scale = Math.max(scale, Math.abs(X[j]), Math.abs(Y[j]));
