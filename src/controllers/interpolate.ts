@@ -91,7 +91,10 @@ import { PARALLEL_MARGIN, shearStageSteps, stageLayers, THRESHOLD_FRACTION, type
 export type Autonomy = 'full' | 'semi';
 
 export interface InterpolateOptions extends ProgressOptions {
-  /** Width p (neurons per layer). Default 1 ('full'), 4(d−1) ('semi'). */
+  /**
+   * Width p (neurons per layer). Default 1 ('full'), 4(d−1) ('semi'). Widths beyond what the
+   * construction can use (N + 1; 4(d−1)N for 'semi') are reduced to that (meta.requestedWidth).
+   */
   width?: number;
   /** Time horizon (default 1); every layer lasts the same time. */
   T?: number;
@@ -218,7 +221,12 @@ function* interpolateSteps(X: PointsLike, Y: PointsLike, options: InterpolateOpt
     throw new InvalidArgumentError('X', `points of dimension ${d}`, 'points of dimension d ≥ 2', 'the construction needs two independent directions (in d = 1 flows preserve order); append a zero coordinate');
   }
   const autonomy = checkOneOf('options.autonomy', options.autonomy ?? 'full', ['full', 'semi'] as const);
-  const width = checkCount('options.width', options.width ?? (autonomy === 'semi' ? 4 * (d - 1) : 1), 1);
+  const requestedWidth = checkCount('options.width', options.width ?? (autonomy === 'semi' ? 4 * (d - 1) : 1), 1);
+  // Neurons the construction can use: N + 1 (one layer per stage plus its tail neuron), or
+  // 4(d−1)·N for 'semi'. More would be zero rows that every flow still pays for: the controls
+  // get the useful width and meta.requestedWidth records the request.
+  const usable = autonomy === 'semi' ? 4 * (d - 1) * cx.n : cx.n + 1;
+  const width = Math.min(requestedWidth, usable);
   const T = checkPositive('options.T', options.T ?? 1);
   const seed = checkSeed(options.seed ?? 0, 'options.seed');
   const candidates = checkCount('options.candidates', options.candidates ?? (cx.n > 2000 ? 16 : 64), 1, 1 << 16);
@@ -263,7 +271,7 @@ function* interpolateSteps(X: PointsLike, Y: PointsLike, options: InterpolateOpt
   const rng = createRng(seed);
   const all = Array.from({ length: N }, (_, i) => i);
   const ctx: Ctx = { Xd, Yd, N, d, p: width, T, rng, all, keep, candidates, scale: scale / sigma, work: 0, workTotal: 1 };
-  const base = { construction: 'interpolate', autonomy, seed, N: cx.n, distinct: N, width, T };
+  const base = { construction: 'interpolate', autonomy, seed, N: cx.n, distinct: N, width, T, ...(requestedWidth !== width ? { requestedWidth } : {}) };
 
   let built: Built;
   if (autonomy === 'semi') built = semiAutonomous(ctx);

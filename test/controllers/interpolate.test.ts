@@ -348,3 +348,114 @@ group('interpolate: property tests (fast-check)', () => {
     expect(runs).toBeGreaterThanOrEqual(FULL ? 500 : 60);
   });
 });
+
+// ---- issue 15 item 1: clearance and independent verification; issue 13 item 3: result shape ----
+
+/** The data kinds of issue 15: uniform square, a ring (targets a rotated, doubled ring), a 2e-10 cluster at (1, 1), offsets 1e8. */
+function hard(kind: 'uniform' | 'ring' | 'cluster' | 'cluster0' | 'offset', N: number, seed: number): { X: Float64Array; Y: Float64Array } {
+  const rng = createRng(seed);
+  const X = new Float64Array(2 * N), Y = new Float64Array(2 * N);
+  for (let i = 0; i < N; i++) {
+    if (kind === 'ring') {
+      const t = (2 * Math.PI * i) / N, t2 = (2 * Math.PI * ((i * 7) % N)) / N + 0.1;
+      X.set([Math.cos(t), Math.sin(t)], 2 * i);
+      Y.set([2 * Math.cos(t2), 2 * Math.sin(t2)], 2 * i);
+      continue;
+    }
+    for (let k = 0; k < 2; k++) {
+      const a = rng.uniform(), b = rng.uniform();
+      if (kind === 'uniform') (X[2 * i + k] = a), (Y[2 * i + k] = b);
+      else if (kind === 'cluster') (X[2 * i + k] = 1 + 2e-10 * a), (Y[2 * i + k] = 1 + 2e-10 * b);
+      else if (kind === 'cluster0') (X[2 * i + k] = 2e-10 * (a - 0.5)), (Y[2 * i + k] = 2e-10 * (b - 0.5));
+      else (X[2 * i + k] = 1e8 + a), (Y[2 * i + k] = 1e8 + b);
+    }
+  }
+  return { X, Y };
+}
+
+group('interpolate: clearance and independent verification (issue 15)', () => {
+  const cases: ['uniform' | 'ring' | 'cluster' | 'cluster0' | 'offset', number, number][] = FULL
+    ? [['uniform', 2000, 16], ['uniform', 2000, 2], ['ring', 2000, 8], ['cluster', 2000, 16], ['cluster0', 2000, 16], ['offset', 2000, 16], ['ring', 200, 8], ['cluster', 200, 1], ['offset', 200, 1]]
+    : [['uniform', 300, 16], ['uniform', 150, 1], ['ring', 200, 8], ['cluster', 120, 1], ['cluster', 120, 8], ['cluster0', 120, 4], ['offset', 120, 1], ['offset', 120, 8]];
+  for (const [kind, N, p] of cases) {
+    it(`${kind} N = ${N}, width ${p}: an independent adaptive solver lands within 1e-6; diagnostics report clearance > 0, excursion, counts`, { timeout: FULL ? 600_000 : 30_000 }, () => {
+      const { X, Y } = hard(kind, N, N + p);
+      const { controls: c, diagnostics: g } = interpolateFull({ n: N, d: 2, data: X }, { n: N, d: 2, data: Y }, { width: p });
+      // our own independent flow (test/helpers/adaptive.ts, from the JSON text) and the library's
+      const mine = relErr(adaptiveFlow(controlsToJSON(c), X, N, 2, { rtol: 1e-12, atol: 1e-14 * (kind === 'offset' ? 1e8 : 1) }), X, Y);
+      expect(mine, `${kind} N=${N} p=${p}`).toBeLessThan(1e-6);
+      const v = verify(c, { n: N, d: 2, data: X }, { n: N, d: 2, data: Y }, { independent: 'all' });
+      expect(v.independent!.relativeMaxError).toBeLessThan(1e-6);
+      expect(g.verification.independent!.relativeMaxError).toBeLessThan(1e-6);
+      expect(g.verification.ok).toBe(true);
+      expect(g.switches).toBe(c.switches);
+      expect(g.theoremSwitches).toBe(2 * Math.ceil(N / p) - 1);
+      expect(g.switches).toBe(2 * stageCount(N, p) - 1);
+      expect(g.clearance).toBeGreaterThan(0);
+      expect(Number.isFinite(g.excursion)).toBe(true);
+      if (p >= 2) expect(g.excursion).toBeLessThanOrEqual(10); // tail neurons: unserved points are only translated
+      for (const L of c.layers) for (const a of [L.W, L.A, L.b]) for (const x of a) expect(Number.isFinite(x)).toBe(true);
+    });
+  }
+
+  it.runIf(FULL)('uniform N = 2000, width 1 (3 999 switches): the independent error is reported honestly (ok ⇔ ≤ 1e-6)', { timeout: 600_000 }, () => {
+    const { X, Y } = hard('uniform', 2000, 1);
+    const { controls: c, diagnostics: g } = interpolateFull({ n: 2000, d: 2, data: X }, { n: 2000, d: 2, data: Y }, { width: 1 });
+    expect(c.switches).toBe(3999);
+    const v = verify(c, { n: 2000, d: 2, data: X }, { n: 2000, d: 2, data: Y }, { independent: 'all' });
+    const mine = relErr(adaptiveFlow(controlsToJSON(c), X, 2000, 2), X, Y);
+    // p = 1 has no spare neuron to stop the shear above a batch (docs/algorithms/interpolate.md, "error law")
+    expect(g.verification.ok).toBe(v.independent!.relativeMaxError <= 1e-6);
+    expect(Math.abs(Math.log10(mine) - Math.log10(v.independent!.relativeMaxError))).toBeLessThan(1.5);
+  });
+
+  it('the independent check is not vacuous: controls perturbed by one ulp-scale shift of one threshold are caught', () => {
+    const { X, Y } = hard('uniform', 60, 3);
+    const { controls: c } = interpolateFull({ n: 60, d: 2, data: X }, { n: 60, d: 2, data: Y }, { width: 4, verify: false });
+    const bad = controlsFromJSON(controlsToJSON(c));
+    (bad.layers[3].b as Float64Array)[0] += 0.05;
+    const v = verify(bad, { n: 60, d: 2, data: X }, { n: 60, d: 2, data: Y });
+    expect(v.independent!.relativeMaxError).toBeGreaterThan(1e-4);
+  });
+
+  it('result shape: { controls, diagnostics } with the documented fields; width beyond N + 1 is reduced and recorded', () => {
+    const { X, Y } = hard('uniform', 12, 4);
+    const r = interpolateFull({ n: 12, d: 2, data: X }, { n: 12, d: 2, data: Y }, { width: 2 ** 20 });
+    expect(Object.keys(r).sort()).toEqual(['controls', 'diagnostics']);
+    expect(Object.keys(r.diagnostics).sort()).toEqual(['bvNorm', 'clearance', 'clearanceRule', 'excursion', 'layers', 'scale', 'switches', 'theoremSwitches', 'variant', 'verification'].sort());
+    expect(r.controls.width).toBe(13);
+    expect((r.controls.meta as { requestedWidth: number }).requestedWidth).toBe(2 ** 20);
+    expect(r.controls.switches).toBe(1);
+    expect(r.diagnostics.verification.independent!.relativeMaxError).toBeLessThan(1e-9);
+    expect(() => interpolateFull({ n: 12, d: 2, data: X }, { n: 12, d: 2, data: Y }, null as never)).toThrow(/options/);
+    expect(() => interpolateFull({ n: 12, d: 2, data: X }, { n: 12, d: 2, data: Y }, { onProgress: 5 as never })).toThrow(/options\.onProgress/);
+    expect(() => interpolateFull({ n: 12, d: 2, data: X }, { n: 12, d: 2, data: Y }, { verify: 'yes' as never })).toThrow(/options\.verify/);
+  });
+
+  it('interpolationSwitches validates its arguments (typed errors, never NaN/∞)', () => {
+    for (const [N, d, p] of [[NaN, 2, 1], [10, 2, Infinity], [10, 1, 1], [1e300, 2, 1], [-1, 2, 1], [10, 2, 0]]) {
+      expect(() => interpolationSwitches(N, d, p)).toThrow(InvalidArgumentError);
+    }
+    expect(() => interpolationSwitches(10, 3, 5, 'semi')).toThrow(/4\(d−1\) = 8/);
+    expect(() => interpolationSwitches(10, 2, 1, 'x' as never)).toThrow(/autonomy/);
+    expect(interpolationSwitches(10, 2, 1)).toBe(19);
+    expect(interpolationSwitches(10, 2, 4)).toBe(2 * stageCount(10, 4) - 1);
+  });
+
+  it('onProgress is monotone and ends at 1; interpolateAsync gives bit-identical controls; an aborted signal stops both', async () => {
+    const { X, Y } = hard('uniform', 150, 5);
+    const seen: number[] = [];
+    const a = interpolateFull({ n: 150, d: 2, data: X }, { n: 150, d: 2, data: Y }, { width: 3, onProgress: (f) => seen.push(f) });
+    expect(seen.length).toBeGreaterThan(5);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+    expect(seen[seen.length - 1]).toBe(1);
+    const b = await interpolateAsync({ n: 150, d: 2, data: X }, { n: 150, d: 2, data: Y }, { width: 3 });
+    expect(controlsToJSON(b.controls)).toBe(controlsToJSON(a.controls));
+    expect(b.diagnostics).toEqual(a.diagnostics);
+    const ac = new AbortController();
+    ac.abort();
+    expect(() => interpolateFull({ n: 150, d: 2, data: X }, { n: 150, d: 2, data: Y }, { signal: ac.signal })).toThrow(/aborted/);
+    const ac2 = new AbortController();
+    await expect(interpolateAsync({ n: 150, d: 2, data: X }, { n: 150, d: 2, data: Y }, { width: 3, signal: ac2.signal, onProgress: (f) => (f > 0.3 ? ac2.abort() : undefined) })).rejects.toThrow(/aborted/);
+  });
+});
