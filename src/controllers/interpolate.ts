@@ -243,52 +243,95 @@ function* interpolateSteps(X: PointsLike, Y: PointsLike, options: InterpolateOpt
   yield 0;
   const { keep } = distinctPairs(cx.data, cy.data, cx.n, d);
   const N = keep.length;
-  const Xd = new Float64Array(N * d), Yd = new Float64Array(N * d);
+  const X0 = new Float64Array(N * d), Y0 = new Float64Array(N * d);
   for (let j = 0; j < N; j++) {
-    Xd.set(cx.data.subarray(keep[j] * d, keep[j] * d + d), j * d);
-    Yd.set(cy.data.subarray(keep[j] * d, keep[j] * d + d), j * d);
+    X0.set(cx.data.subarray(keep[j] * d, keep[j] * d + d), j * d);
+    Y0.set(cy.data.subarray(keep[j] * d, keep[j] * d + d), j * d);
   }
   let scale = 0, normScale = 0;
-  for (let j = 0; j < N * d; j++) scale = Math.max(scale, Math.abs(Xd[j]), Math.abs(Yd[j]));
+  for (let j = 0; j < N * d; j++) scale = Math.max(scale, Math.abs(X0[j]), Math.abs(Y0[j]));
   for (let i = 0; i < N; i++) {
     let qx = 0, qy = 0;
     for (let k = 0; k < d; k++) {
-      qx += (Xd[i * d + k] / (scale || 1)) ** 2;
-      qy += (Yd[i * d + k] / (scale || 1)) ** 2;
+      qx += (X0[i * d + k] / (scale || 1)) ** 2;
+      qy += (Y0[i * d + k] / (scale || 1)) ** 2;
     }
     normScale = Math.max(normScale, Math.sqrt(qx), Math.sqrt(qy));
   }
   normScale *= scale || 1;
   // Scale invariance: build on X/σ, Y/σ with σ a power of two near the data's scale, then
   // W ← σW̃, A ← Ã/σ, b ← b̃ (see the module comment). Every product in the flow scales exactly.
-  const sigma = scale > 0 ? 2 ** Math.round(Math.log2(scale)) : 1;
-  if (sigma !== 1) {
-    for (let j = 0; j < N * d; j++) {
-      Xd[j] /= sigma;
-      Yd[j] /= sigma;
+  // Build on normalised data: X/σ (σ a power of two, so every product of the flow scales
+  // exactly and the construction tracks the caller's arithmetic). Tight clusters far from the
+  // origin, whose projections floating point cannot split there (a gap of a few ulps of the
+  // coordinates), are built again centred at the middle m of their bounding box,
+  // x̃ = (x − m)/σ with b ← b̃ − Ã m/σ: exact at the cluster's resolution, but the caller's
+  // frame rounds at ulp(|m|) — `verification.independent.relativeToSpread` shows what is left.
+  const attempt = function* (wantCentred: boolean): Generator<number, { built: Built; sigma: number; centre: Float64Array; centred: boolean; ctx: Ctx }> {
+    const Xd = Float64Array.from(X0), Yd = Float64Array.from(Y0);
+    let spread = 0;
+    const centre = new Float64Array(d);
+    for (let k = 0; k < d; k++) {
+      let lo = Infinity, hi = -Infinity;
+      for (let i = 0; i < N; i++) {
+        lo = Math.min(lo, Xd[i * d + k], Yd[i * d + k]);
+        hi = Math.max(hi, Xd[i * d + k], Yd[i * d + k]);
+      }
+      spread = Math.max(spread, hi - lo);
+      centre[k] = lo + 0.5 * (hi - lo);
     }
+    const centred = wantCentred && scale > 0 && spread < 1e-3 * scale;
+    let local = scale;
+    if (centred) {
+      local = 0;
+      for (let i = 0; i < N; i++) {
+        for (let k = 0; k < d; k++) {
+          Xd[i * d + k] -= centre[k];
+          Yd[i * d + k] -= centre[k];
+          local = Math.max(local, Math.abs(Xd[i * d + k]), Math.abs(Yd[i * d + k]));
+        }
+      }
+    } else centre.fill(0);
+    const sigma = local > 0 ? 2 ** Math.round(Math.log2(local)) : 1;
+    if (sigma !== 1) {
+      for (let j = 0; j < N * d; j++) {
+        Xd[j] /= sigma;
+        Yd[j] /= sigma;
+      }
+    }
+    const rng = createRng(seed);
+    const all = Array.from({ length: N }, (_, i) => i);
+    const ctx: Ctx = { Xd, Yd, N, d, p: width, T, rng, all, keep, candidates, scale: scale / sigma, work: 0, workTotal: 1 };
+    let built: Built;
+    if (autonomy === 'semi') built = semiAutonomous(ctx);
+    else if (d > N) built = (yield* preplaced(ctx)) ?? (yield* twoStage(ctx, 'no direction u ⟂ span{y_i − x_i : i ∈ B} separates the inputs (some x_i − x_j lies in that span)'));
+    else built = yield* twoStage(ctx);
+    return { built, sigma, centre, centred, ctx };
+  };
+  let run;
+  try {
+    run = yield* attempt(false);
+  } catch (e) {
+    // (also "too close to separate": at the cluster's offset, distinct points may share projections)
+    if (!(e instanceof InconsistentDataError && /floating point cannot split|too close to separate/.test(e.message))) throw e;
+    run = yield* attempt(true);
   }
-  const rng = createRng(seed);
-  const all = Array.from({ length: N }, (_, i) => i);
-  const ctx: Ctx = { Xd, Yd, N, d, p: width, T, rng, all, keep, candidates, scale: scale / sigma, work: 0, workTotal: 1 };
+  const { built, sigma, centre, centred, ctx } = run;
   const base = { construction: 'interpolate', autonomy, seed, N: cx.n, distinct: N, width, T, ...(requestedWidth !== width ? { requestedWidth } : {}) };
-
-  let built: Built;
-  if (autonomy === 'semi') built = semiAutonomous(ctx);
-  else if (d > N) built = (yield* preplaced(ctx)) ?? (yield* twoStage(ctx, 'no direction u ⟂ span{y_i − x_i : i ∈ B} separates the inputs (some x_i − x_j lies in that span)'));
-  else built = yield* twoStage(ctx);
   const controls = makeControls({
     d,
     width,
-    layers: sigma === 1 ? built.layers : built.layers.map((L) => ({ duration: L.duration, W: L.W.map((w) => w * sigma), A: L.A.map((a) => a / sigma), b: L.b })),
-    meta: { ...base, ...built.meta, scale, normalisation: sigma, reference: 'arXiv 2401.09902 Thm 3.3; docs/algorithms/interpolate.md' },
+    layers: sigma === 1 && !centred ? built.layers : built.layers.map((L) => ({ duration: L.duration, W: L.W.map((w) => w * sigma), A: L.A.map((a) => a / sigma), b: centred ? L.b.map((bj, j) => bj - dotRow(L.A, j, d, centre) / sigma) : L.b })),
+    meta: { ...base, ...built.meta, scale, normalisation: sigma, ...(centred ? { centre: Array.from(centre) } : {}), reference: 'arXiv 2401.09902 Thm 3.3; docs/algorithms/interpolate.md' },
   });
   // Clearance and excursion: from the shear stages' tracked positions (normalised units), or by a
   // pass over the layers (semi-autonomous).
   let stats = built.stats;
-  if (!stats) stats = parallelStats(built.layers, Xd, N, d, width);
+  if (!stats) stats = parallelStats(built.layers, ctx.Xd, N, d, width);
   const clearance = (stats.clearance * sigma) / (scale || 1);
-  const excursion = normScale > 0 ? (stats.excursion * sigma) / normScale : 1;
+  let mNorm = 0;
+  for (let k = 0; k < d; k++) mNorm += centre[k] * centre[k];
+  const excursion = normScale > 0 ? Math.max(1, (Math.sqrt(mNorm) + stats.excursion * sigma) / normScale) : 1;
   let independent: IndependentCheck | null = null;
   if (doVerify) {
     const gen = independentCheckSteps(controls, cx.data, cy.data, cx.n, d, { signal: options.signal });
@@ -302,12 +345,14 @@ function* interpolateSteps(X: PointsLike, Y: PointsLike, options: InterpolateOpt
     }
   }
   const ok = !independent || independent.relativeMaxError <= INTERPOLATION_TOLERANCE;
-  const tracked = typeof built.meta.selfCheck === 'number' ? built.meta.selfCheck : trackedError(built.layers, Xd, Yd, N, d, width, ctx.scale);
+  const tracked = typeof built.meta.selfCheck === 'number' ? built.meta.selfCheck : trackedError(built.layers, ctx.Xd, ctx.Yd, N, d, width, ctx.scale);
   const message = !independent
     ? 'independent verification skipped (options.verify = false)'
-    : ok
+    : ok && independent.relativeToSpread > INTERPOLATION_TOLERANCE
+      ? `an independent adaptive solver reproduces the targets to ${independent.relativeMaxError.toExponential(1)} of max |coordinate|, but only to ${independent.relativeToSpread.toExponential(1)} of the data's spread: coordinates this far from the origin cannot resolve the cluster in floating point — subtract the data's centre before calling`
+      : ok
       ? `an independent adaptive solver reproduces the targets to ${independent.relativeMaxError.toExponential(1)} (relative)`
-      : `an independent adaptive solver misses the targets by ${independent.relativeMaxError.toExponential(1)} (relative) > ${INTERPOLATION_TOLERANCE}: round-off is amplified by the smallest gaps between the projections of the data (docs/algorithms/interpolate.md, "error law"); a larger width, or data with larger relative gaps, lowers it`;
+      : `an independent adaptive solver misses the targets by ${independent.relativeMaxError.toExponential(1)} (relative) > ${INTERPOLATION_TOLERANCE}: round-off is amplified by the smallest gaps between the projections of the data (docs/algorithms/interpolate.md, "error law"; width 1 and data with ties along the coordinate axes, such as rings, are the hard cases); a larger width, or data with larger relative gaps, lowers it`;
   const theoremSwitches = theoremCount(N, d, width, autonomy);
   return {
     controls,
@@ -324,6 +369,12 @@ function* interpolateSteps(X: PointsLike, Y: PointsLike, options: InterpolateOpt
       verification: { tracked, independent, tolerance: INTERPOLATION_TOLERANCE, ok, message },
     },
   };
+}
+
+function dotRow(A: Float64Array, j: number, d: number, v: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) s += A[j * d + k] * v[k];
+  return s;
 }
 
 /** Clearance (min |⟨a_j, x⟩ + b_j| / |a_j| over live neurons) and excursion (max |x|) along parallel layers, at layer ends. */

@@ -189,6 +189,11 @@ export interface IndependentCheck {
   readonly maxError: number;
   /** maxError / scale (scale = max |coordinate| of X and Y). */
   readonly relativeMaxError: number;
+  /**
+   * maxError / spread, spread = the largest side of the bounding box of X and Y: the error at the
+   * data's own resolution (differs from relativeMaxError for clusters far from the origin).
+   */
+  readonly relativeToSpread: number;
   /** Index (in X) of the worst checked point. */
   readonly worst: number;
   /** Points flowed (all of them unless `sampled`). */
@@ -231,9 +236,18 @@ export function* independentCheckSteps(
 ): Generator<number, IndependentCheck> {
   const rows = yield* planRows(c, X, n, options.budget ?? INDEPENDENT_BUDGET, options.must ?? []);
   const out = yield* independentFlowSteps(c, X, d, rows, options);
-  let scale = 0;
+  let scale = 0, spread = 0;
   for (let j = 0; j < n * d; j++) scale = Math.max(scale, Math.abs(X[j]), Math.abs(Y[j]));
   if (!(scale > 0)) scale = 1;
+  for (let k = 0; k < d; k++) {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      lo = Math.min(lo, X[i * d + k], Y[i * d + k]);
+      hi = Math.max(hi, X[i * d + k], Y[i * d + k]);
+    }
+    spread = Math.max(spread, hi - lo);
+  }
+  if (!(spread > 0)) spread = scale;
   let max = 0, worst = rows.length ? rows[0] : 0;
   for (let q = 0; q < rows.length; q++) {
     let e2 = 0;
@@ -244,7 +258,7 @@ export function* independentCheckSteps(
       worst = rows[q];
     }
   }
-  return { method: 'dopri5-events', maxError: max, relativeMaxError: max / scale, worst, points: rows.length, sampled: rows.length < n };
+  return { method: 'dopri5-events', maxError: max, relativeMaxError: max / scale, relativeToSpread: max / spread, worst, points: rows.length, sampled: rows.length < n };
 }
 
 /**
