@@ -1,9 +1,9 @@
 /**
  * Exact simultaneous control of N pairs (x_i ↦ y_i) with a width-p neural ODE
- *   ẋ = W(t) relu(A(t) x + b(t))                                (seed 002, eq. 3.3)
- * and piecewise-constant controls: Theorem 3.3 of seed 002 (Álvarez-López, Hadj Slimane,
+ *   ẋ = W(t) relu(A(t) x + b(t))                         (arXiv 2510.03303, eq. 3.3)
+ * and piecewise-constant controls: Theorem 3.3 of the survey arXiv 2510.03303 (Álvarez-López, Hadj Slimane,
  * Zuazua, "Interplay between depth and width for interpolation in neural ODEs", arXiv
- * 2401.09902); Theorem 3.1 is the case p = 1. Constructions: ALGORITHMS.md §A1–§A3.
+ * 2401.09902); Theorem 3.1 is the case p = 1. As implemented: docs/algorithms/interpolate.md.
  *
  * Full autonomy (default), d ≤ N — §A1, L = 2⌈N/p⌉ − 1 switches (2K layers, K = ⌈N/p⌉):
  *   1. choose unit u with ⟨u, x_i⟩ pairwise distinct and unit v ⟂ u with ⟨v, y_i⟩ pairwise
@@ -110,6 +110,13 @@ export interface InterpolateOptions extends ProgressOptions {
    * Default true; false skips it (`diagnostics.verification.independent` is then null).
    */
   verify?: boolean;
+  /**
+   * Width ≥ 2: one neuron of every layer stops the shear above its batch (default true), so the
+   * points not served yet are translated, not sheared: excursion ≤ ~3× the data instead of up to
+   * ~range/gap, and the independent error drops accordingly (docs/algorithms/interpolate.md).
+   * Costs batches of p − 1 instead of p points; false gives the theorem's count 2⌈N/p⌉ − 1.
+   */
+  tailNeuron?: boolean;
 }
 
 /** Relative error the independent check must meet for `verification.ok` (issue 15). */
@@ -169,7 +176,7 @@ const VARIANT_BUDGET = 3e7;
 const MAX_CONTROL_BYTES = 2 ** 30;
 
 /** Switch count that `interpolate` achieves (for documentation and tests). */
-export function interpolationSwitches(N: number, d: number, width: number, autonomy: Autonomy = 'full'): number {
+export function interpolationSwitches(N: number, d: number, width: number, autonomy: Autonomy = 'full', tailNeuron = true): number {
   checkCount('N', N, 1);
   checkCount('d', d, 2);
   checkCount('width', width, 1);
@@ -180,7 +187,7 @@ export function interpolationSwitches(N: number, d: number, width: number, auton
   }
   // §A2a (d > N) as published; §A1 with a tail neuron per layer when p ≥ 2 (docs/algorithms/interpolate.md)
   if (d > N) return theoremCount(N, d, width, autonomy);
-  return 2 * stageLayers(N, width, width >= 2) - 1;
+  return 2 * stageLayers(N, width, width >= 2 && tailNeuron !== false) - 1;
 }
 
 /** The count of Thm 3.3 (arXiv 2401.09902) for these sizes; for 'semi' the batched §A3 count. */
@@ -231,6 +238,7 @@ function* interpolateSteps(X: PointsLike, Y: PointsLike, options: InterpolateOpt
   const seed = checkSeed(options.seed ?? 0, 'options.seed');
   const candidates = checkCount('options.candidates', options.candidates ?? (cx.n > 2000 ? 16 : 64), 1, 1 << 16);
   const doVerify = checkBoolean('options.verify', options.verify, true);
+  const tail = checkBoolean('options.tailNeuron', options.tailNeuron, true);
   if (autonomy === 'semi' && width < 4 * (d - 1)) {
     throw new InvalidArgumentError('options.width', width, `at least 4(d−1) = ${4 * (d - 1)} for autonomy 'semi'`, 'each point needs a pair of neurons per direction of u^⊥ and of v^⊥');
   }
@@ -301,7 +309,7 @@ function* interpolateSteps(X: PointsLike, Y: PointsLike, options: InterpolateOpt
     }
     const rng = createRng(seed);
     const all = Array.from({ length: N }, (_, i) => i);
-    const ctx: Ctx = { Xd, Yd, N, d, p: width, T, rng, all, keep, candidates, scale: scale / sigma, work: 0, workTotal: 1 };
+    const ctx: Ctx = { Xd, Yd, N, d, p: width, T, rng, all, keep, candidates, scale: scale / sigma, work: 0, workTotal: 1, tail };
     let built: Built;
     if (autonomy === 'semi') built = semiAutonomous(ctx);
     else if (d > N) built = (yield* preplaced(ctx)) ?? (yield* twoStage(ctx, 'no direction u ⟂ span{y_i − x_i : i ∈ B} separates the inputs (some x_i − x_j lies in that span)'));
@@ -437,6 +445,8 @@ interface Ctx {
   keep: number[];
   candidates: number;
   scale: number;
+  /** Spend one neuron a layer on stopping the shear above the batch (p ≥ 2). */
+  tail: boolean;
   /** Layers built so far and expected in total (progress). */
   work: number;
   workTotal: number;
@@ -522,7 +532,7 @@ function rankedPlans(ctx: Ctx, count: number): Plan[] {
  */
 function* twoStage(ctx: Ctx, fallback?: string): Generator<number, Built> {
   const { Xd, Yd, N, d, p, T } = ctx;
-  const tailNeuron = p >= 2;
+  const tailNeuron = p >= 2 && ctx.tail;
   const K = stageLayers(N, p, tailNeuron);
   const tau = T / (2 * K);
   // Budget: each variant costs about three field sweeps over all layers (build with tracking,

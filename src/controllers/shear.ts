@@ -1,5 +1,5 @@
 /**
- * SHEAR_STAGE (ALGORITHMS.md §A1, primitive P1 of §1.2): move points P_i to Q_i, with every
+ * SHEAR_STAGE (docs/algorithms/interpolate.md §A1, primitive P1 of §1.2): move points P_i to Q_i, with every
  * Q_i − P_i ⟂ a, using ⌈n_active / p⌉ parallel layers of width p that all have the normal a.
  *
  * In a layer whose neurons all have normal a and weights w_l ⟂ a, s = ⟨a, x⟩ is constant along
@@ -20,7 +20,7 @@
  * points move by the affine extrapolation D_m + σ_m (s − t_m) ∈ a^⊥, which leaves their s
  * unchanged, so their remaining displacement is recomputed when their turn comes.
  *
- * Threshold placement (derived here; ALGORITHMS.md puts c_r at the midpoint). Write q = t_r − c_r,
+ * Threshold placement (derived here; docs/algorithms/interpolate.md puts c_r at the midpoint). Write q = t_r − c_r,
  * h = t_r − t_{r−1} and e = D_r − D_{r−1} − σ_{r−1} h (e = D_1 for the first point of a layer,
  * σ_0 = 0). The recursion above reads σ_r = σ_{r−1} + e/q: as q runs over (0, h), σ_r runs over the
  * ray from the secant slope (D_r − D_{r−1})/h away from σ_{r−1}. The slope that matters for

@@ -131,7 +131,7 @@ export interface UniformTransport {
   readonly cellCounts: Int32Array;
   /** Certified upper bound on W_q(ν_T, U([0,1]^d)) from the cube counts (= √d/n when they are equal). */
   readonly bound: number;
-  /** Seed 003's switch formula for this ε, p, q, d, or null where it is undefined (see module doc). */
+  /** The survey's transcribed switch formula for this ε, p, q, d, or null where it is undefined (see module doc). */
   readonly seedSwitches: number | null;
   /**
    * Smallest distance between a sample and a band in which a stacking shear is not constant
@@ -206,7 +206,7 @@ export function uniformTransportResolution(d: number, epsilon: number): number {
 }
 
 /**
- * Seed 003's switch count L = ⌈2d/p⌉ + ⌈(p−d+1)^{−1}(3^{1+d/q}√d/ε)^{d/(1+d/q−d)}⌉ − 1, or null
+ * The survey's transcribed switch count L = ⌈2d/p⌉ + ⌈(p−d+1)^{−1}(3^{1+d/q}√d/ε)^{d/(1+d/q−d)}⌉ − 1, or null
  * where it is undefined (q ≥ d/(d−1), or p < d). Reported for comparison only.
  */
 export function seedSwitches(d: number, p: number, q: number, epsilon: number): number | null {
@@ -466,7 +466,7 @@ interface Built {
 }
 
 /**
- * The construction of ALGORITHMS.md §A6 on the samples x (M × d, modified in place to their
+ * The construction of docs/algorithms/transport.md §A6 on the samples x (M × d, modified in place to their
  * positions at the end). Every layer lasts tau (its weights are scaled by 1/tau). `avoid`: more
  * points, already in their final grid cubes, that the shear strips must avoid as well.
  */

@@ -375,7 +375,7 @@ function hard(kind: 'uniform' | 'ring' | 'cluster' | 'cluster0' | 'offset', N: n
 
 group('interpolate: clearance and independent verification (issue 15)', () => {
   const cases: ['uniform' | 'ring' | 'cluster' | 'cluster0' | 'offset', number, number][] = FULL
-    ? [['uniform', 2000, 16], ['uniform', 2000, 2], ['cluster', 2000, 16], ['cluster0', 2000, 16], ['offset', 2000, 16], ['ring', 200, 8], ['ring', 500, 16], ['cluster', 200, 1], ['offset', 200, 1]]
+    ? [['uniform', 2000, 16], ['uniform', 2000, 2], ['cluster', 2000, 16], ['cluster0', 2000, 16], ['offset', 2000, 16], ['ring', 200, 8], ['cluster', 200, 1], ['offset', 200, 1]]
     : [['uniform', 300, 16], ['uniform', 150, 1], ['ring', 200, 8], ['cluster', 120, 1], ['cluster', 120, 8], ['cluster0', 120, 4], ['offset', 120, 1], ['offset', 120, 8]];
   for (const [kind, N, p] of cases) {
     it(`${kind} N = ${N}, width ${p}: an independent adaptive solver lands within 1e-6; diagnostics report clearance > 0, excursion, counts`, { timeout: FULL ? 600_000 : 30_000 }, () => {
