@@ -17,7 +17,7 @@
  * noisy; the counts are deterministic (seeded).
  * Usage: npm run bench -- classify [--quick] [--large]
  */
-import { classify, createRng, describe as describeControls, init, makeControls, type Classification } from '../src/index.js';
+import { classify, createRng, summarizeControls as describeControls, init, makeControls, type Classification } from '../src/index.js';
 import { buildSweep } from '../src/controllers/classify/sweep.js';
 import { printRows, saveReport, type Row } from './lib/report.js';
 

@@ -23,16 +23,6 @@ export {
   type Rk4Kernel,
 } from './flow/flow.js';
 export type { ProgressOptions } from './flow/progress.js';
-export {
-  transportToUniform,
-  transport,
-  uniformTransportLayers,
-  uniformTransportResolution,
-  type TransportToUniformOptions,
-  type TransportOptions,
-  type UniformTransport,
-  type MeasureTransport,
-} from './controllers/transport.js';
 export { hardmaxDynamics, hardmaxDynamicsAsync, type HardmaxOptions, type HardmaxResult, type HardmaxAlgorithm, type AttentionCluster } from './attention/hardmax.js';
 export { softmaxDynamics, softmaxDynamicsAsync, type SoftmaxOptions, type SoftmaxResult, type SoftmaxAlgorithm } from './attention/softmax.js';
 export { sphereDynamics, sphereDynamicsAsync, countClusters, type SphereOptions, type SphereResult, type SphereAlgorithm } from './attention/sphere.js';
@@ -58,8 +48,6 @@ export {
 } from './controllers/classify/index.js';
 export { collinearSwitchProbability, runsDistribution } from './controllers/classify/collinear.js';
 export { approximateAutonomous, tubeField, type AutonomousOptions, type AutonomousResult, type AutonomousDiagnostics } from './controllers/autonomous.js';
-export { interpolate, interpolationSwitches, type InterpolateOptions, type Autonomy } from './controllers/interpolate.js';
-export { describe, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';
 // Wasserstein area: exact OT (simplex / auction / SSP, rescaled and certified), Sinkhorn, 1-D, sliced
 export { wasserstein, wasserstein1, wassersteinAsync, wasserstein1Async, type WassersteinOptions, type WassersteinResult, type TransportPlan } from './wasserstein/exact.js';
 export { type SolverName as WassersteinSolver } from './wasserstein/solvers.js';
@@ -115,3 +103,32 @@ export {
   type DensityErrorOptions,
   type DensityErrorResult,
 } from './density/density.js';
+
+// Constructions: interpolate and transport, their diagnostics, and the independent verifier
+// (issue 15 item 1, issue 13 item 3; docs/algorithms/{interpolate,transport,verification}.md).
+export {
+  interpolate,
+  interpolateAsync,
+  interpolationSwitches,
+  INTERPOLATION_TOLERANCE,
+  type InterpolateOptions,
+  type InterpolateResult,
+  type InterpolateDiagnostics,
+  type InterpolationVerification,
+  type Autonomy,
+} from './controllers/interpolate.js';
+export {
+  transportToUniform,
+  transportToUniformAsync,
+  transport,
+  transportAsync,
+  uniformTransportLayers,
+  uniformTransportResolution,
+  type TransportToUniformOptions,
+  type TransportOptions,
+  type UniformTransport,
+  type MeasureTransport,
+  type TransportDiagnostics,
+} from './controllers/transport.js';
+export { summarizeControls, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';
+export { independentFlow, type IndependentCheck, type IndependentFlowOptions } from './verify/adaptive.js';

@@ -127,7 +127,7 @@ export function kernelOutputs(lib: Lib): [string, Float64Array | string, boolean
   const flat = (c: { layers: readonly { duration: number; W: Float64Array; A: Float64Array; b: Float64Array }[] }) =>
     Float64Array.from(c.layers.flatMap((l) => [l.duration, ...l.W, ...l.A, ...l.b]));
   const P = randomCloud(lib, 35, 12, 2), Q = randomCloud(lib, 36, 12, 2);
-  add('interpolate controls', () => flat(lib.interpolate(P, Q, { width: 2 })), false);
+  add('interpolate controls', () => flat(lib.interpolate(P, Q, { width: 2 }).controls), false);
   const labels = Array.from({ length: 40 }, (_, i) => i % 2);
   add('classify controls', () => flat(lib.classify(randomCloud(lib, 37, 40, 2), labels).controls), false);
   const U = { n: 200, d: 2, data: randomCloud(lib, 38, 200, 2).data.map((v) => 0.5 + v / 8) };

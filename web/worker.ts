@@ -26,7 +26,6 @@ import {
   hardmaxDynamics,
   init,
   interpolate,
-  interpolationSwitches,
   softmaxDynamics,
   sphereDynamics,
   countClusters,
@@ -73,9 +72,9 @@ const JOBS: Record<JobName, Job> = {
     if (!ctx.data.targets || ctx.data.targets.length !== ctx.data.points.length) throw new Error('interpolation needs one target per point');
     const n = ctx.data.points.length / 2;
     ctx.progress(0, 'constructing');
-    const controls = interpolate({ n, d: 2, data: ctx.data.points }, { n, d: 2, data: ctx.data.targets }, { width });
+    const { controls, diagnostics } = interpolate({ n, d: 2, data: ctx.data.points }, { n, d: 2, data: ctx.data.targets }, { width });
     const metrics = controlMetrics(controls);
-    metrics.push({ key: 'switchesTheorem', label: 'theorem: 2⌈N/p⌉ − 1', value: interpolationSwitches(n, 2, width) });
+    metrics.push({ key: 'switchesTheorem', label: 'theorem: 2⌈N/p⌉ − 1', value: diagnostics.theoremSwitches });
     const result = await flowRecorded(controls, ctx, 'integrating');
     metrics.push(...targetMetrics(result, ctx.data));
     return packFlow(controls, result, metrics);

@@ -1,5 +1,5 @@
 /**
- * Choice of directions ("change of basis", ALGORITHMS.md §1.6, §1.7.4) for the shear
+ * Choice of directions ("change of basis", docs/algorithms/interpolate.md §1.6, §1.7.4) for the shear
  * constructions of src/controllers/interpolate.ts.
  *
  * A shear stage with normal a orders the points by s_i = ⟨a, x_i⟩ and needs the s_i pairwise

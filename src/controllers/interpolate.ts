@@ -1,9 +1,9 @@
 /**
  * Exact simultaneous control of N pairs (x_i ↦ y_i) with a width-p neural ODE
- *   ẋ = W(t) relu(A(t) x + b(t))                                (seed 002, eq. 3.3)
- * and piecewise-constant controls: Theorem 3.3 of seed 002 (Álvarez-López, Hadj Slimane,
+ *   ẋ = W(t) relu(A(t) x + b(t))                         (arXiv 2510.03303, eq. 3.3)
+ * and piecewise-constant controls: Theorem 3.3 of the survey arXiv 2510.03303 (Álvarez-López, Hadj Slimane,
  * Zuazua, "Interplay between depth and width for interpolation in neural ODEs", arXiv
- * 2401.09902); Theorem 3.1 is the case p = 1. Constructions: ALGORITHMS.md §A1–§A3.
+ * 2401.09902); Theorem 3.1 is the case p = 1. As implemented: docs/algorithms/interpolate.md.
  *
  * Full autonomy (default), d ≤ N — §A1, L = 2⌈N/p⌉ − 1 switches (2K layers, K = ⌈N/p⌉):
  *   1. choose unit u with ⟨u, x_i⟩ pairwise distinct and unit v ⟂ u with ⟨v, y_i⟩ pairwise
@@ -78,17 +78,23 @@
  * pairs (x_i = x_j and y_i = y_j) are served once and count once in N (`meta.distinct`).
  * Returns Controls with meta { construction: 'interpolate', variant, seed, N, u, v, … }.
  */
-import { InconsistentDataError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { CapacityError, InconsistentDataError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
 import { createRng, checkSeed } from '../rng.js';
 import type { Controls, Layer, PointsLike } from '../types.js';
-import { asCloud, checkCount, checkOneOf, checkPositive, makeControls } from '../validate.js';
+import { asCloud, asOptions, checkBoolean, checkCount, checkOneOf, checkPositive, checkProgressOptions, makeControls } from '../validate.js';
+import { independentCheckSteps, type IndependentCheck } from '../verify/adaptive.js';
 import { candidatePairs, chooseDirection, orthogonalComplement, predictedError, projections, separationScore, type Direction, type DirectionPair } from './basis.js';
-import { shearStage, THRESHOLD_FRACTION } from './shear.js';
+import { summarizeControls } from './describe.js';
+import { PARALLEL_MARGIN, shearStageSteps, stageLayers, THRESHOLD_FRACTION, type ShearStage } from './shear.js';
 
 export type Autonomy = 'full' | 'semi';
 
-export interface InterpolateOptions {
-  /** Width p (neurons per layer). Default 1 ('full'), 4(d−1) ('semi'). */
+export interface InterpolateOptions extends ProgressOptions {
+  /**
+   * Width p (neurons per layer). Default 1 ('full'), 4(d−1) ('semi'). Widths beyond what the
+   * construction can use (N + 1; 4(d−1)N for 'semi') are reduced to that (meta.requestedWidth).
+   */
   width?: number;
   /** Time horizon (default 1); every layer lasts the same time. */
   T?: number;
@@ -98,15 +104,94 @@ export interface InterpolateOptions {
   autonomy?: Autonomy;
   /** Random candidate direction pairs tried (default 64, 16 when N > 2000). */
   candidates?: number;
+  /**
+   * Verify the controls by flowing the inputs with the independent adaptive solver
+   * (src/verify/adaptive.ts; all points when the cost allows, an evenly strided subset otherwise).
+   * Default true; false skips it (`diagnostics.verification.independent` is then null).
+   */
+  verify?: boolean;
+  /**
+   * Width ≥ 2: one neuron of every layer stops the shear above its batch (default true), so the
+   * points not served yet are translated, not sheared: excursion ≤ ~3× the data instead of up to
+   * ~range/gap, and the independent error drops accordingly (docs/algorithms/interpolate.md).
+   * Costs batches of p − 1 instead of p points; false gives the theorem's count 2⌈N/p⌉ − 1.
+   */
+  tailNeuron?: boolean;
+}
+
+/** Relative error the independent check must meet for `verification.ok` (issue 15). */
+export const INTERPOLATION_TOLERANCE = 1e-6;
+
+export interface InterpolationVerification {
+  /** max |Φ(x_i) − y_i| / scale of the positions the construction tracked (the exact solver's own update). */
+  readonly tracked: number;
+  /** The independent adaptive solver with event location (src/verify/adaptive.ts), or null when `verify: false`. */
+  readonly independent: IndependentCheck | null;
+  /** Relative tolerance `ok` is judged by (1e−6). */
+  readonly tolerance: number;
+  /** independent.relativeMaxError ≤ tolerance (true when not run). */
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+export interface InterpolateDiagnostics {
+  /** Switches of the controls (layers − 1). */
+  readonly switches: number;
+  /**
+   * The count of Thm 3.3 of arXiv 2401.09902 (survey arXiv 2510.03303, Thm 3.1 for p = 1) for
+   * this N, d, p: 2⌈N/p⌉ − 1 (d ≤ N), 2⌈N/p⌉ − 2 (d > N). For 'semi' the batched count 2⌈N/m⌉ − 1,
+   * m = ⌊p/(4(d−1))⌋ (derived, docs/algorithms/interpolate.md).
+   */
+  readonly theoremSwitches: number;
+  readonly layers: number;
+  /** 'A1' (two shear stages), 'A2a' (d > N, one batch pre-placed), 'semi' (only b switches). */
+  readonly variant: string;
+  /** max |coordinate| over X and Y: the unit of `clearance` and of the verification errors. */
+  readonly scale: number;
+  /**
+   * Smallest distance from any trajectory to any hyperplane ⟨a_j, x⟩ + b_j = 0 of a neuron with
+   * w_j ≠ 0, over the whole flow, relative to `scale`. No trajectory crosses a hyperplane in
+   * these constructions, so an integrator whose error stays below this decides every side right.
+   */
+  readonly clearance: number;
+  /** The margin rule thresholds were placed by: a fraction of the gap between neighbouring points. */
+  readonly clearanceRule: string;
+  /** max_t,i |x_i(t)| / max_i max(|x_i|, |y_i|) (Euclidean norms; 1 = never leaves the data's ball). */
+  readonly excursion: number;
+  /** ‖θ‖_BV (eq. 3.11 of arXiv 2510.03303). */
+  readonly bvNorm: number;
+  readonly verification: InterpolationVerification;
+}
+
+export interface InterpolateResult {
+  readonly controls: Controls;
+  readonly diagnostics: InterpolateDiagnostics;
 }
 
 /** Below this relative separation (smallest gap / range of the projections) we refuse. */
 const MIN_SEPARATION = 1e-13;
 /** Multiply–adds (N · layers · p · d per variant) spent on trying construction variants. */
 const VARIANT_BUDGET = 3e7;
+/** Largest controls we build: layers · (2dp + p) doubles. */
+const MAX_CONTROL_BYTES = 2 ** 30;
 
 /** Switch count that `interpolate` achieves (for documentation and tests). */
-export function interpolationSwitches(N: number, d: number, width: number, autonomy: Autonomy = 'full'): number {
+export function interpolationSwitches(N: number, d: number, width: number, autonomy: Autonomy = 'full', tailNeuron = true): number {
+  checkCount('N', N, 1);
+  checkCount('d', d, 2);
+  checkCount('width', width, 1);
+  checkOneOf('autonomy', autonomy, ['full', 'semi'] as const);
+  if (autonomy === 'semi') {
+    if (width < 4 * (d - 1)) throw new InvalidArgumentError('width', width, `at least 4(d−1) = ${4 * (d - 1)} for autonomy 'semi'`);
+    return theoremCount(N, d, width, autonomy);
+  }
+  // §A2a (d > N) as published; §A1 with a tail neuron per layer when p ≥ 2 (docs/algorithms/interpolate.md)
+  if (d > N) return theoremCount(N, d, width, autonomy);
+  return 2 * stageLayers(N, width, width >= 2 && tailNeuron !== false) - 1;
+}
+
+/** The count of Thm 3.3 (arXiv 2401.09902) for these sizes; for 'semi' the batched §A3 count. */
+function theoremCount(N: number, d: number, width: number, autonomy: Autonomy): number {
   if (autonomy === 'semi') {
     const m = Math.floor(width / (4 * (d - 1)));
     return 2 * Math.ceil(N / m) - 1;
@@ -115,8 +200,26 @@ export function interpolationSwitches(N: number, d: number, width: number, auton
   return d > N ? 2 * K - 2 : 2 * K - 1;
 }
 
-export function interpolate(X: PointsLike, Y: PointsLike, options: InterpolateOptions = {}): Controls {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object');
+/**
+ * Controls that steer every x_i to y_i exactly (Thm 3.3 of arXiv 2401.09902), with diagnostics:
+ * switches vs the theorem's count, clearance, excursion, BV norm and an independent verification.
+ * `onProgress(fraction)` and `signal` as in docs/conventions.md; `interpolateAsync` yields to the
+ * event loop.
+ */
+export function interpolate(X: PointsLike, Y: PointsLike, options?: InterpolateOptions): InterpolateResult {
+  const o = asOptions(options);
+  checkProgressOptions(o);
+  return runSync(interpolateSteps(X, Y, o), o, 'interpolate');
+}
+
+/** interpolate, yielding to the event loop (docs/conventions.md, "Long calls"). */
+export async function interpolateAsync(X: PointsLike, Y: PointsLike, options?: InterpolateOptions): Promise<InterpolateResult> {
+  const o = asOptions(options);
+  checkProgressOptions(o);
+  return runAsync(interpolateSteps(X, Y, o), o, 'interpolate');
+}
+
+function* interpolateSteps(X: PointsLike, Y: PointsLike, options: InterpolateOptions): Generator<number, InterpolateResult> {
   const cx = asCloud(X, 'X', { minPoints: 1 });
   const cy = asCloud(Y, 'Y', { d: cx.d });
   if (cy.n !== cx.n) throw new ShapeMismatchError('Y', `${cy.n} points`, `${cx.n} points, one target per input`);
@@ -125,46 +228,209 @@ export function interpolate(X: PointsLike, Y: PointsLike, options: InterpolateOp
     throw new InvalidArgumentError('X', `points of dimension ${d}`, 'points of dimension d ≥ 2', 'the construction needs two independent directions (in d = 1 flows preserve order); append a zero coordinate');
   }
   const autonomy = checkOneOf('options.autonomy', options.autonomy ?? 'full', ['full', 'semi'] as const);
-  const width = checkCount('options.width', options.width ?? (autonomy === 'semi' ? 4 * (d - 1) : 1), 1, 1 << 20);
+  const requestedWidth = checkCount('options.width', options.width ?? (autonomy === 'semi' ? 4 * (d - 1) : 1), 1);
+  // Neurons the construction can use: N + 1 (one layer per stage plus its tail neuron), or
+  // 4(d−1)·N for 'semi'. More would be zero rows that every flow still pays for: the controls
+  // get the useful width and meta.requestedWidth records the request.
+  const usable = autonomy === 'semi' ? 4 * (d - 1) * cx.n : cx.n + 1;
+  const width = Math.min(requestedWidth, usable);
   const T = checkPositive('options.T', options.T ?? 1);
   const seed = checkSeed(options.seed ?? 0, 'options.seed');
   const candidates = checkCount('options.candidates', options.candidates ?? (cx.n > 2000 ? 16 : 64), 1, 1 << 16);
+  const doVerify = checkBoolean('options.verify', options.verify, true);
+  const tail = checkBoolean('options.tailNeuron', options.tailNeuron, true);
   if (autonomy === 'semi' && width < 4 * (d - 1)) {
     throw new InvalidArgumentError('options.width', width, `at least 4(d−1) = ${4 * (d - 1)} for autonomy 'semi'`, 'each point needs a pair of neurons per direction of u^⊥ and of v^⊥');
   }
+  // Size of the controls, checked before anything is allocated (issue 15, "limits").
+  const layersMax = interpolationSwitches(cx.n, d, width, autonomy) + 1;
+  const bytes = layersMax * (2 * d * width + width) * 8;
+  if (bytes > MAX_CONTROL_BYTES) {
+    throw new CapacityError('options.width', bytes, `the controls would need ${layersMax} layers of width ${width} in d = ${d} (${(bytes / 2 ** 30).toFixed(1)} GiB); use a width ≤ N (${cx.n}), or fewer points`);
+  }
+  yield 0;
   const { keep } = distinctPairs(cx.data, cy.data, cx.n, d);
   const N = keep.length;
-  const Xd = new Float64Array(N * d), Yd = new Float64Array(N * d);
+  const X0 = new Float64Array(N * d), Y0 = new Float64Array(N * d);
   for (let j = 0; j < N; j++) {
-    Xd.set(cx.data.subarray(keep[j] * d, keep[j] * d + d), j * d);
-    Yd.set(cy.data.subarray(keep[j] * d, keep[j] * d + d), j * d);
+    X0.set(cx.data.subarray(keep[j] * d, keep[j] * d + d), j * d);
+    Y0.set(cy.data.subarray(keep[j] * d, keep[j] * d + d), j * d);
   }
-  let scale = 0;
-  for (let j = 0; j < N * d; j++) scale = Math.max(scale, Math.abs(Xd[j]), Math.abs(Yd[j]));
+  let scale = 0, normScale = 0;
+  for (let j = 0; j < N * d; j++) scale = Math.max(scale, Math.abs(X0[j]), Math.abs(Y0[j]));
+  for (let i = 0; i < N; i++) {
+    let qx = 0, qy = 0;
+    for (let k = 0; k < d; k++) {
+      qx += (X0[i * d + k] / (scale || 1)) ** 2;
+      qy += (Y0[i * d + k] / (scale || 1)) ** 2;
+    }
+    normScale = Math.max(normScale, Math.sqrt(qx), Math.sqrt(qy));
+  }
+  normScale *= scale || 1;
   // Scale invariance: build on X/σ, Y/σ with σ a power of two near the data's scale, then
   // W ← σW̃, A ← Ã/σ, b ← b̃ (see the module comment). Every product in the flow scales exactly.
-  const sigma = scale > 0 ? 2 ** Math.round(Math.log2(scale)) : 1;
-  if (sigma !== 1) {
-    for (let j = 0; j < N * d; j++) {
-      Xd[j] /= sigma;
-      Yd[j] /= sigma;
+  // Build on normalised data: X/σ (σ a power of two, so every product of the flow scales
+  // exactly and the construction tracks the caller's arithmetic). Tight clusters far from the
+  // origin, whose projections floating point cannot split there (a gap of a few ulps of the
+  // coordinates), are built again centred at the middle m of their bounding box,
+  // x̃ = (x − m)/σ with b ← b̃ − Ã m/σ: exact at the cluster's resolution, but the caller's
+  // frame rounds at ulp(|m|) — `verification.independent.relativeToSpread` shows what is left.
+  const attempt = function* (wantCentred: boolean): Generator<number, { built: Built; sigma: number; centre: Float64Array; centred: boolean; ctx: Ctx }> {
+    const Xd = Float64Array.from(X0), Yd = Float64Array.from(Y0);
+    let spread = 0;
+    const centre = new Float64Array(d);
+    for (let k = 0; k < d; k++) {
+      let lo = Infinity, hi = -Infinity;
+      for (let i = 0; i < N; i++) {
+        lo = Math.min(lo, Xd[i * d + k], Yd[i * d + k]);
+        hi = Math.max(hi, Xd[i * d + k], Yd[i * d + k]);
+      }
+      spread = Math.max(spread, hi - lo);
+      centre[k] = lo + 0.5 * (hi - lo);
     }
+    const centred = wantCentred && scale > 0 && spread < 1e-3 * scale;
+    let local = scale;
+    if (centred) {
+      local = 0;
+      for (let i = 0; i < N; i++) {
+        for (let k = 0; k < d; k++) {
+          Xd[i * d + k] -= centre[k];
+          Yd[i * d + k] -= centre[k];
+          local = Math.max(local, Math.abs(Xd[i * d + k]), Math.abs(Yd[i * d + k]));
+        }
+      }
+    } else centre.fill(0);
+    const sigma = local > 0 ? 2 ** Math.round(Math.log2(local)) : 1;
+    if (sigma !== 1) {
+      for (let j = 0; j < N * d; j++) {
+        Xd[j] /= sigma;
+        Yd[j] /= sigma;
+      }
+    }
+    const rng = createRng(seed);
+    const all = Array.from({ length: N }, (_, i) => i);
+    const ctx: Ctx = { Xd, Yd, N, d, p: width, T, rng, all, keep, candidates, scale: scale / sigma, work: 0, workTotal: 1, tail };
+    let built: Built;
+    if (autonomy === 'semi') built = semiAutonomous(ctx);
+    else if (d > N) built = (yield* preplaced(ctx)) ?? (yield* twoStage(ctx, 'no direction u ⟂ span{y_i − x_i : i ∈ B} separates the inputs (some x_i − x_j lies in that span)'));
+    else built = yield* twoStage(ctx);
+    return { built, sigma, centre, centred, ctx };
+  };
+  let run;
+  try {
+    run = yield* attempt(false);
+  } catch (e) {
+    // (also "too close to separate": at the cluster's offset, distinct points may share projections)
+    if (!(e instanceof InconsistentDataError && /floating point cannot split|too close to separate/.test(e.message))) throw e;
+    run = yield* attempt(true);
   }
-  const rng = createRng(seed);
-  const all = Array.from({ length: N }, (_, i) => i);
-  const ctx: Ctx = { Xd, Yd, N, d, p: width, T, rng, all, keep, candidates, scale: scale / sigma };
-  const base = { construction: 'interpolate', autonomy, seed, N: cx.n, distinct: N, width, T };
-
-  let built: Built;
-  if (autonomy === 'semi') built = semiAutonomous(ctx);
-  else if (d > N) built = preplaced(ctx) ?? twoStage(ctx, 'no direction u ⟂ span{y_i − x_i : i ∈ B} separates the inputs (some x_i − x_j lies in that span)');
-  else built = twoStage(ctx);
-  return makeControls({
+  const { built, sigma, centre, centred, ctx } = run;
+  const base = { construction: 'interpolate', autonomy, seed, N: cx.n, distinct: N, width, T, ...(requestedWidth !== width ? { requestedWidth } : {}) };
+  const controls = makeControls({
     d,
     width,
-    layers: sigma === 1 ? built.layers : built.layers.map((L) => ({ duration: L.duration, W: L.W.map((w) => w * sigma), A: L.A.map((a) => a / sigma), b: L.b })),
-    meta: { ...base, ...built.meta, scale, normalisation: sigma },
+    layers: sigma === 1 && !centred ? built.layers : built.layers.map((L) => ({ duration: L.duration, W: L.W.map((w) => w * sigma), A: L.A.map((a) => a / sigma), b: centred ? L.b.map((bj, j) => bj - dotRow(L.A, j, d, centre) / sigma) : L.b })),
+    meta: { ...base, ...built.meta, scale, normalisation: sigma, ...(centred ? { centre: Array.from(centre) } : {}), reference: 'arXiv 2401.09902 Thm 3.3; docs/algorithms/interpolate.md' },
   });
+  // Clearance and excursion: from the shear stages' tracked positions (normalised units), or by a
+  // pass over the layers (semi-autonomous).
+  let stats = built.stats;
+  if (!stats) stats = parallelStats(built.layers, ctx.Xd, N, d, width);
+  const clearance = (stats.clearance * sigma) / (scale || 1);
+  let mNorm = 0;
+  for (let k = 0; k < d; k++) mNorm += centre[k] * centre[k];
+  const excursion = normScale > 0 ? Math.max(1, (Math.sqrt(mNorm) + stats.excursion * sigma) / normScale) : 1;
+  let independent: IndependentCheck | null = null;
+  if (doVerify) {
+    const gen = independentCheckSteps(controls, cx.data, cy.data, cx.n, d, { signal: options.signal });
+    for (;;) {
+      const r = gen.next();
+      if (r.done) {
+        independent = r.value;
+        break;
+      }
+      yield 0.8 + 0.2 * r.value;
+    }
+  }
+  const ok = !independent || independent.relativeMaxError <= INTERPOLATION_TOLERANCE;
+  const tracked = typeof built.meta.selfCheck === 'number' ? built.meta.selfCheck : trackedError(built.layers, ctx.Xd, ctx.Yd, N, d, width, ctx.scale);
+  const message = !independent
+    ? 'independent verification skipped (options.verify = false)'
+    : ok && independent.relativeToSpread > INTERPOLATION_TOLERANCE
+      ? `an independent adaptive solver reproduces the targets to ${independent.relativeMaxError.toExponential(1)} of max |coordinate|, but only to ${independent.relativeToSpread.toExponential(1)} of the data's spread: coordinates this far from the origin cannot resolve the cluster in floating point — subtract the data's centre before calling`
+      : ok
+      ? `an independent adaptive solver reproduces the targets to ${independent.relativeMaxError.toExponential(1)} (relative)`
+      : `an independent adaptive solver misses the targets by ${independent.relativeMaxError.toExponential(1)} (relative) > ${INTERPOLATION_TOLERANCE}: round-off is amplified by the smallest gaps between the projections of the data (docs/algorithms/interpolate.md, "error law"; width 1 and data with ties along the coordinate axes, such as rings, are the hard cases); a larger width, or data with larger relative gaps, lowers it`;
+  const theoremSwitches = theoremCount(N, d, width, autonomy);
+  return {
+    controls,
+    diagnostics: {
+      switches: controls.switches,
+      theoremSwitches,
+      layers: controls.layers.length,
+      variant: String(built.meta.variant),
+      scale,
+      clearance,
+      clearanceRule: built.meta.variant === 'semi' ? `${THRESHOLD_FRACTION} of the gap between neighbouring projections` : `≥ ${PARALLEL_MARGIN} (split directions, exactly parallel layers) or ${THRESHOLD_FRACTION} (rotated directions) of the gap between neighbouring projections`,
+      excursion,
+      bvNorm: summarizeControls(controls).bvNorm,
+      verification: { tracked, independent, tolerance: INTERPOLATION_TOLERANCE, ok, message },
+    },
+  };
+}
+
+function dotRow(A: Float64Array, j: number, d: number, v: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) s += A[j * d + k] * v[k];
+  return s;
+}
+
+/** Clearance (min |⟨a_j, x⟩ + b_j| / |a_j| over live neurons) and excursion (max |x|) along parallel layers, at layer ends. */
+function parallelStats(layers: readonly Layer[], X: Float64Array, N: number, d: number, p: number): { clearance: number; excursion: number } {
+  const x = new Float64Array(d), vel = new Float64Array(d);
+  let clearance = Infinity, excursion = 0;
+  const norms = layers.map((L) => {
+    const out = new Float64Array(p);
+    for (let j = 0; j < p; j++) {
+      let wn = 0, an = 0;
+      for (let k = 0; k < d; k++) {
+        wn += L.W[k * p + j] ** 2;
+        an += L.A[j * d + k] ** 2;
+      }
+      out[j] = wn > 0 && an > 0 ? Math.sqrt(an) : 0;
+    }
+    return out;
+  });
+  for (let i = 0; i < N; i++) {
+    let sq = 0;
+    for (let k = 0; k < d; k++) {
+      x[k] = X[i * d + k];
+      sq += x[k] * x[k];
+    }
+    excursion = Math.max(excursion, Math.sqrt(sq));
+    for (let l = 0; l < layers.length; l++) {
+      const L = layers[l];
+      vel.fill(0);
+      for (let j = 0; j < p; j++) {
+        let s = L.b[j];
+        for (let k = 0; k < d; k++) s += L.A[j * d + k] * x[k];
+        if (norms[l][j] > 0) clearance = Math.min(clearance, Math.abs(s) / norms[l][j]);
+        if (s > 0) for (let k = 0; k < d; k++) vel[k] += L.W[k * p + j] * s;
+      }
+      sq = 0;
+      for (let k = 0; k < d; k++) {
+        x[k] += L.duration * vel[k];
+        sq += x[k] * x[k];
+      }
+      excursion = Math.max(excursion, Math.sqrt(sq));
+    }
+  }
+  return { clearance, excursion };
+}
+
+/** max |Φ(x_i) − y_i| / scale with the parallel layers' closed form (normalised units). */
+function trackedError(layers: readonly Layer[], X: Float64Array, Y: Float64Array, N: number, d: number, p: number, scale: number): number {
+  return parallelFlowError(layers, X, Y, N, d, p, scale, 1);
 }
 
 interface Ctx {
@@ -179,12 +445,34 @@ interface Ctx {
   keep: number[];
   candidates: number;
   scale: number;
+  /** Spend one neuron a layer on stopping the shear above the batch (p ≥ 2). */
+  tail: boolean;
+  /** Layers built so far and expected in total (progress). */
+  work: number;
+  workTotal: number;
 }
 
 interface Built {
   layers: Layer[];
   meta: Record<string, unknown>;
+  /** Clearance and excursion of the tracked positions (normalised units), when the stages report them. */
+  stats?: { clearance: number; excursion: number };
 }
+
+/** shearStageSteps, reporting progress as the fraction of all layers to build (up to 0.8). */
+function* stage(ctx: Ctx, ...args: Parameters<typeof shearStageSteps>): Generator<number, ShearStage> {
+  const g = shearStageSteps(...args);
+  let last = 0;
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    ctx.work += r.value - last;
+    last = r.value;
+    yield Math.min(0.8, (0.8 * ctx.work) / Math.max(1, ctx.workTotal));
+  }
+}
+
+const merge = (a: ShearStage, b: { clearance: number; excursion: number }) => ({ clearance: Math.min(a.clearance, b.clearance), excursion: Math.max(a.excursion, b.excursion) });
 
 interface Plan {
   u: Float64Array;
@@ -242,27 +530,30 @@ function rankedPlans(ctx: Ctx, count: number): Plan[] {
  * and the one least sensitive to a change of rounding is kept (module comment); otherwise one
  * build, oriented by basis.ts predictedError.
  */
-function twoStage(ctx: Ctx, fallback?: string): Built {
+function* twoStage(ctx: Ctx, fallback?: string): Generator<number, Built> {
   const { Xd, Yd, N, d, p, T } = ctx;
-  const K = Math.ceil(N / p);
+  const tailNeuron = p >= 2 && ctx.tail;
+  const K = stageLayers(N, p, tailNeuron);
   const tau = T / (2 * K);
   // Budget: each variant costs about three field sweeps over all layers (build with tracking,
   // two-step check); small problems try up to 12, large ones 1.
   const work = N * 2 * K * p * d;
   const variants = Math.max(1, Math.min(12, Math.floor(VARIANT_BUDGET / Math.max(1, work))));
   const plans = rankedPlans(ctx, Math.max(1, Math.ceil(variants / 4)));
+  ctx.workTotal = ctx.work + 2 * K * Math.min(variants, plans.length * 4);
   const signs = [[1, 1], [-1, 1], [1, -1], [-1, -1]] as const;
   const orient = (pl: Plan, sgnU: number, sgnV: number): Plan => ({ ...pl, u: pl.u.map((x) => sgnU * x), v: pl.v.map((x) => sgnV * x) });
-  const build = (plan: Plan) => {
+  type Variant = { layers: Layer[]; plan: Plan; err: number; stats: { clearance: number; excursion: number } };
+  const build = function* (plan: Plan): Generator<number, Variant> {
     const P = Float64Array.from(Xd);
-    const s1 = shearStage(P, plan.Z, N, d, plan.u, p, tau, { freeze: plan.inU ?? undefined, floatParallel: !!plan.inU });
-    const s2 = shearStage(P, Yd, N, d, plan.v, p, tau, { freeze: plan.inU ? plan.inU.map((x) => 1 - x) : undefined, floatParallel: !!plan.inU });
+    const s1 = yield* stage(ctx, P, plan.Z, N, d, plan.u, p, tau, { freeze: plan.inU ?? undefined, floatParallel: !!plan.inU, tailNeuron });
+    const s2 = yield* stage(ctx, P, Yd, N, d, plan.v, p, tau, { freeze: plan.inU ? plan.inU.map((x) => 1 - x) : undefined, floatParallel: !!plan.inU, tailNeuron });
     // P now holds the exact solver's result: the stages track it bit for bit.
     let err = 0;
     for (let j = 0; j < N * d; j++) err = Math.max(err, Math.abs(P[j] - Yd[j]));
-    return { layers: [...s1.layers, ...s2.layers], plan, err: err / (ctx.scale > 0 ? ctx.scale : 1) };
+    return { layers: [...s1.layers, ...s2.layers], plan, err: err / (ctx.scale > 0 ? ctx.scale : 1), stats: merge(s1, s2) };
   };
-  let chosen: ReturnType<typeof build> & { sensitivity: number };
+  let chosen: Variant & { sensitivity: number };
   let tried = 0;
   if (variants === 1) {
     // One build: orientation by the predicted round-off amplification (basis.ts).
@@ -273,15 +564,15 @@ function twoStage(ctx: Ctx, fallback?: string): Built {
       const pr = predictedError(su.map((x) => a * x), sv.map((x) => b * x), p, !pl.inU);
       if (pr < bestPred) (bestPred = pr), (bestSign = [a, b]);
     }
-    chosen = { ...build(orient(pl, bestSign[0], bestSign[1])), sensitivity: NaN };
+    chosen = { ...(yield* build(orient(pl, bestSign[0], bestSign[1]))), sensitivity: NaN };
     tried = 1;
   } else {
-    let best: (ReturnType<typeof build> & { sensitivity: number }) | null = null;
+    let best: (Variant & { sensitivity: number }) | null = null;
     for (const pl of plans) {
       for (const [a, b] of signs) {
         if (tried >= variants) break;
         tried++;
-        const v = build(orient(pl, a, b));
+        const v = yield* build(orient(pl, a, b));
         const sensitivity = parallelFlowError(v.layers, Xd, Yd, N, d, p, ctx.scale, 2);
         if (!best || sensitivity < best.sensitivity) best = { ...v, sensitivity };
       }
@@ -291,6 +582,7 @@ function twoStage(ctx: Ctx, fallback?: string): Built {
   const { layers, plan, err } = chosen;
   return {
     layers,
+    stats: chosen.stats,
     meta: {
       variant: 'A1',
       directions: plan.inU ? 'split' : 'rotated',
@@ -336,7 +628,7 @@ function parallelFlowError(layers: readonly Layer[], X: Float64Array, Y: Float64
 }
 
 /** §A2a (d > N): stage 1 delivers the batch B directly; stage 2 needs one layer less. */
-function preplaced(ctx: Ctx): Built | null {
+function* preplaced(ctx: Ctx): Generator<number, Built | null> {
   const { Xd, Yd, N, d, p, T, rng, all, candidates } = ctx;
   const m = Math.min(p, N);
   const tries = 16;
@@ -396,19 +688,24 @@ function preplaced(ctx: Ctx): Built | null {
     const K = Math.ceil(N / p);
     const tau = T / (2 * K - 1);
     const P = Float64Array.from(Xd);
-    const s1 = shearStage(P, Z, N, d, u.a, p, tau);
+    ctx.workTotal = ctx.work + 2 * K - 1;
+    const s1 = yield* stage(ctx, P, Z, N, d, u.a, p, tau);
     const rest = order.slice(m);
     const t0 = sy[order[m - 1]];
     const gapBelowT0 = m >= 2 ? sy[order[m - 1]] - sy[order[m - 2]] : Infinity;
-    const s2 = rest.length ? shearStage(P, Yd, N, d, v.a, p, tau, { active: rest, t0, gapBelowT0 }) : { layers: [] };
+    const s2 = rest.length ? yield* stage(ctx, P, Yd, N, d, v.a, p, tau, { active: rest, t0, gapBelowT0 }) : null;
+    let err = 0;
+    for (let j = 0; j < N * d; j++) err = Math.max(err, Math.abs(P[j] - Yd[j]));
     return {
-      layers: [...s1.layers, ...s2.layers],
+      layers: [...s1.layers, ...(s2 ? s2.layers : [])],
+      stats: s2 ? merge(s1, s2) : { clearance: s1.clearance, excursion: s1.excursion },
       meta: {
         variant: 'A2a',
         u: Array.from(u.a),
         v: Array.from(v.a),
         separation: { u: u.score, v: v.score },
         preplaced: B.map((i) => ctx.keep[i]),
+        selfCheck: err / (ctx.scale > 0 ? ctx.scale : 1),
       },
     };
   }

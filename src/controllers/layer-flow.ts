@@ -1,6 +1,6 @@
 /**
  * Closed-form flows of the two kinds of layer the measure constructions are built from
- * (ALGORITHMS.md §1.2, §1.3, §1.7.3). Both are exact up to round-off, with no time steps:
+ * (docs/algorithms/transport.md §1.2, §1.3, §1.7.3). Both are exact up to round-off, with no time steps:
  *
  *   'parallel'   every pair of neurons satisfies ⟨a_j, w_i⟩ = 0 (P1, shears). Each activation
  *                ⟨a_j, x⟩ + b_j is constant along trajectories, so the velocity is too and
@@ -23,7 +23,7 @@ import type { Layer } from '../types.js';
 
 export type LayerKind = 'parallel' | 'axis';
 
-/** Relative size below which a field value counts as zero (ALGORITHMS.md §1.7.3). */
+/** Relative size below which a field value counts as zero (docs/algorithms/transport.md §1.7.3). */
 const ZERO_FIELD = 1e-12;
 
 /** Which closed form applies to the layer, or null when neither does. */

@@ -1,5 +1,5 @@
 /**
- * Step 2 of the measure construction (seed 003, "Interpolation of measures"; ALGORITHMS.md §A6):
+ * Step 2 of the measure construction (arXiv 2401.09902; docs/algorithms/transport.md):
  * cutting one coordinate of one cell of an empirical measure into n slabs of (as nearly as
  * possible) equal mass. Applied level by level (x_1, then x_2 inside every x_1-slab, …) this
  * is the hierarchical, Knothe-like partition of μ into n^d rectangles of mass n^{−d}.

@@ -1,5 +1,5 @@
 /**
- * SHEAR_STAGE (ALGORITHMS.md §A1, primitive P1 of §1.2): move points P_i to Q_i, with every
+ * SHEAR_STAGE (docs/algorithms/interpolate.md §A1, primitive P1 of §1.2): move points P_i to Q_i, with every
  * Q_i − P_i ⟂ a, using ⌈n_active / p⌉ parallel layers of width p that all have the normal a.
  *
  * In a layer whose neurons all have normal a and weights w_l ⟂ a, s = ⟨a, x⟩ is constant along
@@ -20,7 +20,7 @@
  * points move by the affine extrapolation D_m + σ_m (s − t_m) ∈ a^⊥, which leaves their s
  * unchanged, so their remaining displacement is recomputed when their turn comes.
  *
- * Threshold placement (derived here; ALGORITHMS.md puts c_r at the midpoint). Write q = t_r − c_r,
+ * Threshold placement (derived here; docs/algorithms/interpolate.md puts c_r at the midpoint). Write q = t_r − c_r,
  * h = t_r − t_{r−1} and e = D_r − D_{r−1} − σ_{r−1} h (e = D_1 for the first point of a layer,
  * σ_0 = 0). The recursion above reads σ_r = σ_{r−1} + e/q: as q runs over (0, h), σ_r runs over the
  * ray from the secant slope (D_r − D_{r−1})/h away from σ_{r−1}. The slope that matters for
@@ -45,6 +45,7 @@
  * points not served yet (affine extrapolation, not a full field evaluation): O(n log n + n d ⌈n/p⌉).
  */
 import { use } from '../backend/index.js';
+import { InconsistentDataError } from '../errors.js';
 import { reluField } from '../backend/relu.js';
 import type { Layer } from '../types.js';
 
@@ -74,12 +75,35 @@ export interface ShearStageOptions {
    * instead of THRESHOLD_FRACTION of the neighbouring gap).
    */
   floatParallel?: boolean;
+  /**
+   * Spend the last neuron of every layer that has points above its batch on cancelling the slope
+   * above the batch (a threshold in the gap above it): the layer's map is then constant above the
+   * batch, so the points not served yet are translated, never sheared, and their excursion stays
+   * bounded by |Q − P| (docs/algorithms/interpolate.md, "excursion"). Batches have p − 1 points
+   * (p on the last layer). Needs p ≥ 2.
+   */
+  tailNeuron?: boolean;
+}
+
+/** Layers a stage of n active points needs with width p (see ShearStageOptions.tailNeuron). */
+export function stageLayers(n: number, p: number, tailNeuron: boolean): number {
+  if (n <= 0) return 0;
+  if (!tailNeuron || p < 2 || n <= p) return Math.ceil(n / p);
+  return 1 + Math.ceil((n - p) / (p - 1));
 }
 
 export interface ShearStage {
   readonly layers: Layer[];
   /** Number of active points served. */
   readonly served: number;
+  /**
+   * Smallest distance |⟨a, x_i⟩ − c_l| between any of the n points and any threshold of the stage
+   * (a is a unit vector, so this is the Euclidean distance to the hyperplane). In a parallel stage
+   * ⟨a, x⟩ is constant, so no trajectory comes closer during the stage (docs/algorithms/interpolate.md).
+   */
+  readonly clearance: number;
+  /** Largest |x_i| (Euclidean) along the stage: initial, after every layer (segments are straight). */
+  readonly excursion: number;
 }
 
 /**
@@ -90,6 +114,18 @@ export function shearStage(
   P: Float64Array, Q: Float64Array, n: number, d: number, a: Float64Array,
   p: number, tau: number, options: ShearStageOptions = {},
 ): ShearStage {
+  const gen = shearStageSteps(P, Q, n, d, a, p, tau, options);
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** shearStage as a generator: yields the number of layers built so far after every layer. */
+export function* shearStageSteps(
+  P: Float64Array, Q: Float64Array, n: number, d: number, a: Float64Array,
+  p: number, tau: number, options: ShearStageOptions = {},
+): Generator<number, ShearStage> {
   const active = options.active ?? Array.from({ length: n }, (_, i) => i);
   const na = active.length;
   const s = new Float64Array(na);
@@ -110,9 +146,23 @@ export function shearStage(
   const sigma = new Float64Array(d), sigmaPrev = new Float64Array(d), Fc = new Float64Array(d);
   const e = new Float64Array(d), tail = new Float64Array(d);
   const c = new Float64Array(p), t = new Float64Array(p);
-  const scratch: Scratch = { rows: new Float64Array(0), f: new Float64Array(0) };
-  for (let start = 0; start < na; start += p) {
-    const m = Math.min(p, na - start);
+  const scratch: Scratch = { rows: new Float64Array(0), f: new Float64Array(0), excursion: 0 };
+  // Sorted projections of all n points (clearance) and the initial excursion.
+  const sAll = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let acc = 0, sq = 0;
+    for (let k = 0; k < d; k++) {
+      acc += a[k] * P[i * d + k];
+      sq += P[i * d + k] * P[i * d + k];
+    }
+    sAll[i] = acc;
+    scratch.excursion = Math.max(scratch.excursion, Math.sqrt(sq));
+  }
+  sAll.sort();
+  let clearance = Infinity;
+  const useTail = !!options.tailNeuron && p >= 2;
+  for (let start = 0; start < na; ) {
+    const m = useTail && na - start > p ? p - 1 : Math.min(p, na - start);
     // the batch, read at its current positions (s was computed before the stage; for rotated
     // normals the tracked positions may have moved along a by round-off since)
     for (let r = 0; r < m; r++) {
@@ -154,6 +204,14 @@ export function shearStage(
         lambda = Math.min(1 / qMin, Math.max(1 / qMax, lambda));
         c[r] = t[r] - 1 / lambda;
         if (!(c[r] > below && c[r] < t[r])) c[r] = below + theta * Math.min(h, prevGap);
+        // Keep a few units of round-off between the threshold and both points (clusters far from
+        // the origin: the gap may be a few ulps of the coordinates); the middle when that is all.
+        const mg = 4 * Number.EPSILON * Math.max(Math.abs(below), Math.abs(t[r]));
+        if (h <= 4 * mg) c[r] = below + 0.5 * h;
+        else c[r] = Math.min(t[r] - mg, Math.max(below + mg, c[r]));
+        if (!(c[r] > below && c[r] < t[r])) {
+          throw new InconsistentDataError('X', `two points are only ${h} apart along a direction of the construction, which floating point cannot split at coordinates of size ${Math.max(Math.abs(below), Math.abs(t[r]))}`, [], 'merge the two points, or centre the data before calling');
+        }
         prevGap = h;
       }
       if (r === 0) {
@@ -171,7 +229,22 @@ export function shearStage(
       sigmaPrev.set(sigma);
       b[r] = -c[r];
     }
-    for (let k = 0; k < d; k++) tail[k] += sigma[k];
+    for (let r = 0; r < m; r++) clearance = Math.min(clearance, nearest(sAll, c[r]));
+    if (useTail && start + m < na) {
+      // tail neuron: slope back to 0 a quarter of the way into the gap above the batch
+      const o = active[order[start + m]] * d;
+      let next = 0;
+      for (let k = 0; k < d; k++) next += a[k] * P[o + k];
+      const h = next - t[m - 1];
+      let ct = t[m - 1] + THRESHOLD_FRACTION * Math.min(h, Math.max(prevGap, 0) || h);
+      if (!(ct > t[m - 1] && ct < next)) ct = t[m - 1] + 0.5 * h;
+      for (let k = 0; k < d; k++) W[k * p + m] = -sigma[k] / tau;
+      b[m] = -ct;
+      clearance = Math.min(clearance, nearest(sAll, ct));
+      tail.fill(0);
+    } else {
+      for (let k = 0; k < d; k++) tail[k] += sigma[k];
+    }
     for (let l = 0; l < p; l++) A.set(a, l * d);
     layers.push({ duration: tau, W, A, b });
     // Positions after the layer, computed exactly as the flow engine's exact solver computes
@@ -179,13 +252,30 @@ export function shearStage(
     // twin): the batch and every point above it. Points below c_1 see f = 0 and keep their bits.
     advance(P, d, p, layers[layers.length - 1], active, order, start, na, scratch);
     prev = t[m - 1];
+    start += m;
+    yield layers.length;
   }
-  return { layers, served: na };
+  return { layers, served: na, clearance, excursion: scratch.excursion };
+}
+
+/** Distance from c to the nearest value of the sorted array s. */
+function nearest(s: Float64Array, c: number): number {
+  let lo = 0, hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s[mid] < c) lo = mid + 1;
+    else hi = mid;
+  }
+  let best = Infinity;
+  if (lo < s.length) best = Math.min(best, Math.abs(s[lo] - c));
+  if (lo > 0) best = Math.min(best, Math.abs(c - s[lo - 1]));
+  return best;
 }
 
 interface Scratch {
   rows: Float64Array;
   f: Float64Array;
+  excursion: number;
 }
 
 /**
@@ -210,8 +300,15 @@ function advance(
   }
   use(reluField, 'interpolate', { beforeInit: 'js' })(rows, n, d, L.W, L.A, L.b, p, f);
   const tau = L.duration;
+  let ex = scratch.excursion;
   for (let j = 0; j < n; j++) {
     const o = active[order[from + j]] * d;
-    for (let k = 0; k < d; k++) P[o + k] = P[o + k] + tau * f[j * d + k];
+    let sq = 0;
+    for (let k = 0; k < d; k++) {
+      P[o + k] = P[o + k] + tau * f[j * d + k];
+      sq += P[o + k] * P[o + k];
+    }
+    if (sq > ex * ex) ex = Math.sqrt(sq);
   }
+  scratch.excursion = ex;
 }

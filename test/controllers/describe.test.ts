@@ -1,5 +1,5 @@
 import { beforeAll, describe as group, expect, it } from 'vitest';
-import { aprioriBound, describe, verify } from '../../src/controllers/describe.js';
+import { aprioriBound, summarizeControls, verify } from '../../src/controllers/describe.js';
 import { interpolate } from '../../src/controllers/interpolate.js';
 import { init, InvalidArgumentError, makeControls, ShapeMismatchError } from '../../src/index.js';
 
@@ -15,9 +15,9 @@ const hand = makeControls({
   ],
 });
 
-group('describe (seed 002, eq. 3.11, 3.14–3.15)', () => {
+group('summarizeControls (arXiv 2510.03303, eq. 3.11, 3.14–3.15)', () => {
   it('computes counts and the BV norm ‖θ‖_L¹ + TV by hand', () => {
-    const r = describe(hand);
+    const r = summarizeControls(hand);
     expect(r).toMatchObject({ d: 2, width: 1, layers: 2, switches: 1, T: 2, parameters: 2 * 5 });
     // |θ_1| = 5, |θ_2| = √2, |θ_2 − θ_1| = |(−3, 0, 0, −3, 1)| = √19
     expect(r.l1Norm).toBeCloseTo(0.5 * 5 + 1.5 * Math.SQRT2, 14);
@@ -31,9 +31,12 @@ group('describe (seed 002, eq. 3.11, 3.14–3.15)', () => {
 
   it('switch count and parameter count of an interpolation match the theorem', () => {
     const X = [[0, 0], [1, 0], [0, 1], [2, 2], [3, 1]], Y = [[1, 1], [0, 0], [2, -1], [-1, 2], [0, 3]];
-    const c = interpolate(X, Y, { width: 2 });
-    const r = describe(c);
-    expect(r.switches).toBe(2 * Math.ceil(5 / 2) - 1);
+    const { controls: c, diagnostics } = interpolate(X, Y, { width: 2 });
+    const r = summarizeControls(c);
+    // p = 2: batches of one point plus a tail neuron, two on the last layer (docs/algorithms/interpolate.md)
+    expect(r.switches).toBe(2 * (1 + Math.ceil((5 - 2) / 1)) - 1);
+    expect(diagnostics.theoremSwitches).toBe(2 * Math.ceil(5 / 2) - 1);
+    expect(diagnostics.bvNorm).toBe(r.bvNorm);
     expect(r.parameters).toBe(r.layers * (2 * 2 * 2 + 2));
     expect(r.bvNorm).toBeGreaterThan(0);
   });
@@ -45,6 +48,11 @@ group('verify', () => {
     const res = verify(hand, [[0, 1], [5, -1]], [[6, 1], [5, -1]]);
     expect(res.method).toBe('exact');
     expect(res.maxError).toBeLessThan(1e-12);
+    // the independent adaptive solver agrees, and sees the same miss when the target is off
+    expect(res.independent!.method).toBe('dopri5-events');
+    expect(res.independent!.maxError).toBeLessThan(1e-12);
+    expect(verify(hand, [[0, 1]], [[7, 1]]).independent!.maxError).toBeCloseTo(1, 10);
+    expect(verify(hand, [[0, 1]], [[6, 1]], { independent: false }).independent).toBeNull();
     const off = verify(hand, [[0, 1], [5, -1]], [[7, 1], [5, -1]], { method: 'rk4', stepsPerLayer: 10 });
     expect(off.maxError).toBeCloseTo(1, 10);
     expect(off.worst).toBe(0);
@@ -52,6 +60,20 @@ group('verify', () => {
     expect(off.risk).toBeCloseTo(1, 10);
     expect(off.scale).toBe(7);
     expect(off.relativeMaxError).toBeCloseTo(1 / 7, 10);
+  });
+
+  it('independent check: a layer whose trajectory crosses a hyperplane is integrated with event location (closed form by hand)', () => {
+    // ẋ = (1, 0)·relu(x_1) ... a = (1, 0), w = (1, 0), b = 0.5: on x_1 > −0.5, x_1' = x_1 + 0.5, so from
+    // x_1 = −0.25: x_1(t) = −0.5 + 0.25 e^t (never crosses); a second neuron w = (0, 1), a = (1, 0),
+    // b = −0.25 switches on when x_1 crosses 0.25 at t* = ln 3: x_2' = x_1 − 0.25 afterwards.
+    const c = makeControls({ d: 2, width: 2, layers: [{ duration: 2, W: [1, 0, 0, 1], A: [1, 0, 1, 0], b: [0.5, -0.25] }] });
+    const t = 2, ts = Math.log(3);
+    const x1 = -0.5 + 0.25 * Math.exp(t);
+    // x_2 = ∫_{t*}^{t} (−0.75 + 0.25 e^s) ds
+    const x2 = -0.75 * (t - ts) + 0.25 * (Math.exp(t) - Math.exp(ts));
+    const r = verify(c, [[-0.25, 0]], [[x1, x2]], { method: 'rk4', stepsPerLayer: 4 });
+    expect(r.independent!.maxError).toBeLessThan(1e-9);
+    expect(r.maxError).toBeGreaterThan(r.independent!.maxError); // rk4 with 4 steps straddles the kink
   });
 
   it('rejects mismatched inputs with typed errors', () => {

@@ -1,5 +1,5 @@
 /**
- * transportToUniform / transport (ALGORITHMS.md §A6, §B3; seed 003 "Interpolation of measures").
+ * transportToUniform / transport (docs/algorithms/transport.md; arXiv 2401.09902).
  *
  * What is checked, and against what:
  *  - the switch count equals the derived formula, both against the worked examples of
@@ -20,15 +20,24 @@ import { flowLayerClosedForm, layerKind } from '../../src/controllers/layer-flow
 import {
   countBound,
   seedSwitches,
-  transport,
-  transportToUniform,
+  transport as transportChecked,
+  transportAsync,
+  transportToUniform as toUniformChecked,
+  transportToUniformAsync,
+  type TransportOptions,
   uniformTransportLayers,
   uniformTransportResolution,
 } from '../../src/controllers/transport.js';
-import { InvalidArgumentError, NonFiniteError, ShapeMismatchError, flow, init, makeControls, wasserstein, type PointCloud } from '../../src/index.js';
+import { CapacityError, InvalidArgumentError, NonFiniteError, ShapeMismatchError, flow, init, makeControls, wasserstein, type PointCloud } from '../../src/index.js';
 import { createRng, maxAbsDiff } from '../helpers.js';
 
 beforeAll(() => init({ variant: 'debug' }));
+
+const FULL = process.env.FULL === '1';
+// The constructions without their built-in independent check (the tests below check the
+// positions their own way); the block "independent verification" runs it.
+const transportToUniform = (s: Parameters<typeof toUniformChecked>[0], o: TransportOptions) => toUniformChecked(s, { verify: false, ...o });
+const transport = (a: Parameters<typeof transportChecked>[0], b: Parameters<typeof transportChecked>[1], o: TransportOptions) => transportChecked(a, b, { verify: false, ...o });
 
 // ---- data ------------------------------------------------------------------------------------
 
@@ -381,10 +390,21 @@ describe('bad input', () => {
     ['width 3.5', () => transportToUniform(X, { width: 3.5, epsilon: 0.3 }), InvalidArgumentError, 'options.width'],
     ['epsilon 0', () => transportToUniform(X, { width: 3, epsilon: 0 }), InvalidArgumentError, 'options.epsilon'],
     ['epsilon NaN', () => transportToUniform(X, { width: 3, epsilon: NaN }), InvalidArgumentError, 'options.epsilon'],
-    ['epsilon too small', () => transportToUniform(X, { width: 3, epsilon: 1e-4 }), InvalidArgumentError, 'options.epsilon'],
+    ['epsilon too small', () => transportToUniform(X, { width: 3, epsilon: 1e-4 }), CapacityError, 'options.epsilon'],
     ['q 0.5', () => transportToUniform(X, { width: 3, epsilon: 0.3, q: 0.5 }), InvalidArgumentError, 'options.q'],
     ['T −1', () => transportToUniform(X, { width: 3, epsilon: 0.3, T: -1 }), InvalidArgumentError, 'options.T'],
-    ['no options', () => transportToUniform(X, undefined as never), InvalidArgumentError, 'options'],
+    ['no options', () => toUniformChecked(X, undefined as never), InvalidArgumentError, 'options'],
+    ['null options', () => transportChecked(X, X, null as never), InvalidArgumentError, 'options'],
+    ['onProgress 5', () => toUniformChecked(X, { width: 3, epsilon: 0.3, onProgress: 5 as never }), InvalidArgumentError, 'options.onProgress'],
+    ['signal {}', () => toUniformChecked(X, { width: 3, epsilon: 0.3, signal: {} as never }), InvalidArgumentError, 'options.signal'],
+    ['ε = 1e-3 (2·10^6 layers) refused up front', () => transportToUniform(X, { width: 3, epsilon: 1e-3 }), CapacityError, 'options.epsilon'],
+    ['uniformTransportLayers(2, 2^31, 3)', () => uniformTransportLayers(2, 2 ** 31, 3), InvalidArgumentError, 'd'],
+    ['uniformTransportLayers huge n^d', () => uniformTransportLayers(2 ** 30, 40, 3), InvalidArgumentError, 'n'],
+    ['uniformTransportResolution(2, 0)', () => uniformTransportResolution(2, 0), InvalidArgumentError, 'epsilon'],
+    ['uniformTransportResolution(2, NaN)', () => uniformTransportResolution(2, NaN), InvalidArgumentError, 'epsilon'],
+    ['uniformTransportResolution(2, 1e-300)', () => uniformTransportResolution(2, 1e-300), InvalidArgumentError, 'epsilon'],
+    ['uniformTransportResolution(0, 0.1)', () => uniformTransportResolution(0, 0.1), InvalidArgumentError, 'd'],
+    ['uniformTransportResolution(-1, 0.1)', () => uniformTransportResolution(-1, 0.1), InvalidArgumentError, 'd'],
     ['NaN sample', () => transportToUniform([[0, 1], [NaN, 2]], { width: 3, epsilon: 0.3 }), NonFiniteError, 'samples'],
     ['empty', () => transportToUniform([], { width: 3, epsilon: 0.3 }), InvalidArgumentError, 'samples'],
     ['ragged', () => transportToUniform([[0, 1], [2]], { width: 3, epsilon: 0.3 }), ShapeMismatchError, 'samples[1]'],
@@ -408,5 +428,73 @@ describe('bad input', () => {
     expect(() => transportToUniform(X, { width: 1, epsilon: 0.3 })).toThrow(InvalidArgumentError);
     const r = transportToUniform(X, { width: 3, epsilon: 0.5 });
     expect(maxAbsDiff(flow(r.controls, X, { method: 'rk4', stepsPerLayer: 50 }).data, r.points.data)).toBeLessThan(1e-7);
+  });
+});
+
+// ---- diagnostics, independent verification, progress and abort (issue 15 item 1, issue 13 item 3) ----
+
+describe('diagnostics and independent verification', () => {
+  it('transportToUniform on the demo blobs: an independent adaptive solver reproduces the closed-form end points within 1e-6; clearance, excursion, counts reported', () => {
+    const X = blobs(4, 400, 2);
+    const r = toUniformChecked(X, { width: 6, epsilon: 0.1 });
+    const g = r.diagnostics;
+    expect(g.switches).toBe(r.controls.switches);
+    expect(g.theoremSwitches).toBe(uniformTransportLayers(r.resolution, 2, 6) - 1);
+    expect(g.resolution).toBe(r.resolution);
+    expect(g.bound).toBe(r.bound);
+    expect(g.clearance).toBeGreaterThan(0);
+    expect(g.clearance).toBeLessThanOrEqual(r.clearance);
+    expect(g.excursion).toBeGreaterThanOrEqual(0.5);
+    expect(g.bvNorm).toBeGreaterThan(0);
+    const v = g.verification.independent!;
+    expect(v.method).toBe('dopri5-events');
+    expect(v.relativeMaxError).toBeLessThan(1e-6);
+    expect(g.verification.ok).toBe(true);
+    expect(toUniformChecked(X, { width: 6, epsilon: 0.1, verify: false }).diagnostics.verification.independent).toBeNull();
+  });
+
+  it('transport (blob → moons): independent error ≤ 1e-6 and switches L0 + L1 + 1', () => {
+    const X = blobs(5, 300, 2), Y = blobs(6, 300, 2);
+    const r = transportChecked(X, Y, { width: 6, epsilon: 0.2 });
+    expect(r.diagnostics.switches).toBe(r.switchesToUniform + r.switchesFromUniform + 1);
+    expect(r.diagnostics.theoremSwitches).toBe(r.diagnostics.switches);
+    expect(r.diagnostics.verification.independent!.relativeMaxError).toBeLessThan(1e-6);
+    expect(r.diagnostics.clearance).toBeGreaterThan(0);
+  });
+
+  it('the CapacityError for a tiny ε names epsilon and suggests a coarser one that fits', () => {
+    let err: unknown;
+    try {
+      transportToUniform(blobs(1, 50, 2), { width: 3, epsilon: 1e-3 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CapacityError);
+    const m = (err as Error).message;
+    expect(m).toMatch(/epsilon = 0\.001 needs n = 1415/);
+    const suggested = Number(/use epsilon ≥ ([0-9.e-]+)/.exec(m)![1]);
+    // the suggestion fits the limit (and is not absurdly coarse)
+    const n = uniformTransportResolution(2, suggested * 1.001);
+    expect(uniformTransportLayers(n, 2, 3)).toBeLessThanOrEqual(2 ** 18);
+    expect(uniformTransportLayers(Math.ceil(n * 1.25), 2, 3)).toBeGreaterThan(2 ** 18);
+  });
+
+  it('onProgress reports increasing fractions ending at 1; an aborted signal stops sync and async calls with AbortError', async () => {
+    const X = blobs(7, 200, 2);
+    const seen: number[] = [];
+    toUniformChecked(X, { width: 6, epsilon: 0.1, onProgress: (f) => seen.push(f) });
+    expect(seen.length).toBeGreaterThan(3);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+    expect(seen[seen.length - 1]).toBe(1);
+    const ac = new AbortController();
+    ac.abort();
+    expect(() => toUniformChecked(X, { width: 6, epsilon: 0.1, signal: ac.signal })).toThrow(/aborted/);
+    await expect(transportToUniformAsync(X, { width: 6, epsilon: 0.1, signal: ac.signal })).rejects.toThrow(/aborted/);
+    const ac2 = new AbortController();
+    const p = transportAsync(X, X, { width: 6, epsilon: 0.05, onProgress: (f) => (f > 0.2 ? ac2.abort() : undefined), signal: ac2.signal });
+    await expect(p).rejects.toThrow(/aborted/);
+    const a = await transportToUniformAsync(X, { width: 6, epsilon: 0.1, verify: false });
+    const b = transportToUniform(X, { width: 6, epsilon: 0.1 });
+    expect(Array.from(a.points.data)).toEqual(Array.from(b.points.data));
   });
 });

@@ -1,13 +1,14 @@
 /**
  * `flowsteer interpolate`: controls of a width-p neural ODE that send every x_i exactly to y_i
- * (seed 002 Thm 3.3; ALGORITHMS.md §A1–§A3), verified by flowing X ('exact' and rk4); prints
+ * (Thm 3.3 of arXiv 2401.09902; docs/algorithms/interpolate.md), verified by flowing X ('exact',
+ * rk4 and the independent adaptive solver of docs/algorithms/verification.md); prints
  * the switch count next to the theorem's, writes the controls (JSON) and, in 2-D, a picture.
  *
  * Data: --data pairs.json with {"X": [[x1, …, xd], …], "Y": [[y1, …, yd], …]} (same shape, one
  *       target per input), or --data random (--n 100 --d 2: see demo/interpolate.ts randomPairs).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { controlsToJSON, describe, interpolate, interpolationSwitches, InvalidArgumentError, points, verify, type Autonomy, type PointCloud } from '../../index.js';
+import { controlsToJSON, interpolate, InvalidArgumentError, points, verify, type Autonomy, type PointCloud } from '../../index.js';
 import { optNumber, optString } from '../args.js';
 import type { Command } from '../command.js';
 import { interpolateSvg, randomPairs } from '../demo/interpolate.js';
@@ -30,7 +31,7 @@ function load(spec: string, n: number, d: number, seed: number): { X: PointCloud
 
 export const interpolateCommand: Command = {
   name: 'interpolate',
-  summary: 'controls that send every x_i exactly to y_i with width-p layers (seed 002 Thm 3.3; ALGORITHMS.md §A1)',
+  summary: 'controls that send every x_i exactly to y_i with width-p layers (arXiv 2401.09902 Thm 3.3; docs/algorithms/interpolate.md)',
   usage: 'interpolate [--data random|pairs.json] [--n 100] [--d 2] [--width 1] [--autonomy full|semi] [--seed 0] [--out interpolate-controls.json] [--plot interpolate.svg]',
   async run(args) {
     const seed = optNumber(args, 'seed', 0, { integer: true, min: 0 });
@@ -39,18 +40,19 @@ export const interpolateCommand: Command = {
     const width = args.options.has('width') ? optNumber(args, 'width', 1, { integer: true, min: 1 }) : undefined;
     const log = (line: string) => console.log(line);
     const t0 = performance.now();
-    const c = interpolate(X, Y, { width, seed, autonomy });
+    const { controls: c, diagnostics: diag } = interpolate(X, Y, { width, seed, autonomy });
     const seconds = (performance.now() - t0) / 1000;
-    const exact = verify(c, X, Y);
-    const rk4 = verify(c, X, Y, { method: 'rk4' });
+    const exact = verify(c, X, Y, { independent: false });
+    const rk4 = verify(c, X, Y, { method: 'rk4', independent: false });
     const meta = c.meta as { variant: string; distinct: number; fallback?: string };
-    const info = describe(c);
+    const ind = diag.verification.independent;
     log(
       table(
-        ['N', 'd', 'width', 'variant', 'switches', 'theorem', 'max error exact (rel.)', 'max error rk4 (rel.)', '‖θ‖_BV', 'build s'],
-        [[X.n, X.d, c.width, meta.variant, c.switches, interpolationSwitches(meta.distinct, X.d, c.width, autonomy), exact.relativeMaxError.toExponential(1), rk4.relativeMaxError.toExponential(1), info.bvNorm.toPrecision(4), seconds.toFixed(3)]],
+        ['N', 'd', 'width', 'variant', 'switches', 'theorem', 'error exact (rel.)', 'error rk4 (rel.)', 'error independent (rel.)', 'clearance (rel.)', 'excursion', '‖θ‖_BV', 'build s'],
+        [[X.n, X.d, c.width, meta.variant, c.switches, diag.theoremSwitches, exact.relativeMaxError.toExponential(1), rk4.relativeMaxError.toExponential(1), ind ? ind.relativeMaxError.toExponential(1) : '–', diag.clearance.toExponential(1), diag.excursion.toPrecision(3), diag.bvNorm.toPrecision(4), seconds.toFixed(3)]],
       ),
     );
+    if (!diag.verification.ok) log(`  warning: ${diag.verification.message}`);
     if (meta.fallback) log(`  note: ${meta.fallback} — used §A1 instead of §A2a`);
     const out = optString(args, 'out', 'interpolate-controls.json')!;
     writeFileSync(out, controlsToJSON(c));

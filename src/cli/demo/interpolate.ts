@@ -4,7 +4,7 @@
  *     2⌈N/p⌉ − 1, max error by the exact flow and by RK4 (default steps), build time;
  *  2. a picture: points, targets, exact trajectories and every layer's hyperplanes.
  */
-import { createRng, flowAsync, interpolate, interpolationSwitches, verify, type Controls, type PointCloud } from '../../index.js';
+import { createRng, flowAsync, interpolate, verify, type Controls, type PointCloud } from '../../index.js';
 import { escapeXml, hyperplaneLine, sx, sy, viewportFor, svgDocument } from '../svg.js';
 import { table } from '../table.js';
 import type { DemoSection } from './context.js';
@@ -62,23 +62,24 @@ export async function interpolateSvg(c: Controls, X: PointCloud, Y: PointCloud, 
 export const interpolateSection: DemoSection = {
   name: 'interpolate',
   async run(ctx) {
-    ctx.log('== interpolate: exact control of N pairs with width-p layers (seed 002 Thm 3.3; ALGORITHMS.md §A1)');
+    ctx.log('== interpolate: exact control of N pairs with width-p layers (arXiv 2401.09902 Thm 3.3; docs/algorithms/interpolate.md)');
     const N = 100, d = 2;
     const { X, Y } = randomPairs(ctx.seed, N, d);
     const rows: (string | number)[][] = [];
     let picture: Controls | null = null;
     for (const p of [1, 2, 4, 8, 16]) {
       const t0 = performance.now();
-      const c = interpolate(X, Y, { width: p, seed: ctx.seed });
+      const { controls: c, diagnostics: diag } = interpolate(X, Y, { width: p, seed: ctx.seed });
       const build = (performance.now() - t0) / 1000;
       const t1 = performance.now();
-      const exact = verify(c, X, Y);
+      const exact = verify(c, X, Y, { independent: false });
       const tExact = (performance.now() - t1) / 1000;
-      const rk4 = verify(c, X, Y, { method: 'rk4' });
-      rows.push([p, c.switches, interpolationSwitches(N, d, p), exact.relativeMaxError.toExponential(1), rk4.relativeMaxError.toExponential(1), build.toFixed(3), tExact.toFixed(3)]);
+      const rk4 = verify(c, X, Y, { method: 'rk4', independent: false });
+      const ind = diag.verification.independent;
+      rows.push([p, c.switches, diag.theoremSwitches, exact.relativeMaxError.toExponential(1), rk4.relativeMaxError.toExponential(1), ind ? ind.relativeMaxError.toExponential(1) : '–', diag.clearance.toExponential(1), diag.excursion.toPrecision(3), build.toFixed(3), tExact.toFixed(3)]);
       if (p === 8) picture = c;
     }
-    ctx.log(table(['p', 'switches', 'theorem 2⌈N/p⌉−1', 'max error exact (rel.)', 'max error rk4 (rel.)', 'build s', 'exact flow s'], rows));
+    ctx.log(table(['p', 'switches', 'theorem 2⌈N/p⌉−1', 'max error exact (rel.)', 'max error rk4 (rel.)', 'independent (rel.)', 'clearance (rel.)', 'excursion', 'build s', 'exact flow s'], rows));
     ctx.log(`  N = ${N} pairs in d = ${d} (inputs N(0, I), targets N((3, 0), I)); errors relative to max |coordinate|.`);
     const path = ctx.write('interpolate.svg', await interpolateSvg(picture!, X, Y, `interpolate: ${N} pairs, width 8, ${picture!.switches} switches`));
     ctx.log(`  picture: ${path}`);
