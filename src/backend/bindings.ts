@@ -67,6 +67,11 @@ export interface KernelBindings {
   // assembly/sphere.ts
   sphereRk4(x: Ptr, n: number, d: number, Q: Ptr, K: Ptr, V: Ptr, beta: number, sa: number, h: number, steps: number, sym: number, scratch: Ptr): void;
   sphereScratchBytes(n: number, d: number): number;
+  // assembly/rk4_adjoint.ts, assembly/euler_adjoint.ts — discrete adjoints of one layer (training)
+  rk4AdjointLayer(x: Ptr, lam: Ptr, n: number, d: number, W: Ptr, A: Ptr, b: Ptr, p: number, h: number, steps: number, gW: Ptr, gA: Ptr, gb: Ptr, gh: Ptr, scratch: Ptr): void;
+  rk4AdjointScratchBytes(d: number, p: number, steps: number): number;
+  eulerAdjointLayer(x: Ptr, lam: Ptr, n: number, d: number, W: Ptr, A: Ptr, b: Ptr, p: number, h: number, steps: number, gW: Ptr, gA: Ptr, gb: Ptr, gh: Ptr, scratch: Ptr): void;
+  eulerAdjointScratchBytes(d: number, p: number, steps: number): number;
 }
 
 /** The names of KernelBindings at run time (the `satisfies` keeps the two in step). */
@@ -78,4 +83,5 @@ export const KERNEL_EXPORTS = Object.keys({
   sinkhornInitPotentials: 1, sinkhornKernel: 1, sinkhornIterate: 1, sinkhornAbsorb: 1, sinkhornPlanStats: 1,
   sinkhornTruncMaxima: 1, sinkhornTruncBuild: 1, sinkhornTruncIterate: 1, sinkhornTruncPlanStats: 1, hardmaxStep: 1,
   hardmaxScratchBytes: 1, softmaxStep: 1, softmaxScratchBytes: 1, sphereRk4: 1, sphereScratchBytes: 1,
+  rk4AdjointLayer: 1, rk4AdjointScratchBytes: 1, eulerAdjointLayer: 1, eulerAdjointScratchBytes: 1,
 } satisfies Record<keyof KernelBindings, 1>) as (keyof KernelBindings)[];
