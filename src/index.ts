@@ -57,3 +57,9 @@ export { sinkhorn, sinkhornDivergence, type SinkhornOptions, type SinkhornResult
 export { wasserstein1d, type Wasserstein1dOptions, type Wasserstein1dResult, type Samples1d } from './wasserstein/oned.js';
 export { slicedWasserstein, type SlicedWassersteinOptions, type SlicedWassersteinResult } from './wasserstein/sliced.js';
 export { generalizationBound, type GeneralizationBound, type LabelledData, type ShallowNetwork } from './wasserstein/bound.js';
+// training (issue 9): J_α of eq. 3.13 and its exact gradients, train/trainAsync (docs/algorithms/training.md)
+export {
+  lossAndGradient, GRADIENT_METHODS,
+  type LossOptions, type LossAndGradient, type ControlsGradient, type LayerGradient, type GradientMethod,
+} from './training/gradient.js';
+export type { TrainingLoss, LinearReadout, AxisReadout, MulticlassReadout, BinaryReadout } from './training/loss.js';
