@@ -82,7 +82,7 @@ export function exactRiskGradient(
   if (!grad) return { risk: r, z };
   const f = new Float64Array(d);
   for (let i = 0; i < n; i++) {
-    let l1 = lam.slice(i * d, (i + 1) * d);
+    let l1: Float64Array = lam.slice(i * d, (i + 1) * d);
     for (let l = Lc - 1; l >= 0; l--) {
       const L = c.layers[l], g = grad[l];
       const rec = records[i][l];
