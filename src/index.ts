@@ -63,3 +63,7 @@ export {
   type LossOptions, type LossAndGradient, type ControlsGradient, type LayerGradient, type GradientMethod,
 } from './training/gradient.js';
 export type { TrainingLoss, LinearReadout, AxisReadout, MulticlassReadout, BinaryReadout } from './training/loss.js';
+export {
+  train, trainAsync,
+  type TrainOptions, type TrainResult, type TrainHistoryEntry, type TrainStatus, type Optimizer, type LearningRateSchedule,
+} from './training/train.js';
