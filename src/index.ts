@@ -67,3 +67,7 @@ export {
   train, trainAsync,
   type TrainOptions, type TrainResult, type TrainHistoryEntry, type TrainStatus, type Optimizer, type LearningRateSchedule,
 } from './training/train.js';
+export {
+  saNodeFlow, fitSaNode, saNodeLossAndGradient, pendulumData,
+  type SaNodeParams, type SaNodeFlowOptions, type FitSaNodeOptions, type FitSaNodeResult,
+} from './training/sanode.js';
