@@ -71,3 +71,7 @@ export {
   saNodeFlow, fitSaNode, saNodeLossAndGradient, pendulumData,
   type SaNodeParams, type SaNodeFlowOptions, type FitSaNodeOptions, type FitSaNodeResult,
 } from './training/sanode.js';
+export {
+  dropoutFlow, dropoutControls, dropoutErrorRate,
+  type DropoutScheme, type DropoutOptions, type DropoutFlowOptions, type DropoutDraw, type DropoutRateRow,
+} from './training/dropout.js';

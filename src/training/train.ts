@@ -13,7 +13,9 @@ import { createRng } from '../rng.js';
 import type { Controls, PointCloud, PointsLike } from '../types.js';
 import { asCloud, asControls, asOptions, checkBoolean, checkCount, checkFunction, checkOneOf, checkPositive, checkProgressOptions, makeControls } from '../validate.js';
 import { resolveLossOptions, riskAndGradient, type LossOptions, type ResolvedLossOptions } from './gradient.js';
+import { checkDropout, dropoutControls, foldDropoutGradient, type DropoutScheme } from './dropout.js';
 import { bvNormAndGradient, makeRisk, zeroGradient, type LayerGradientArrays, type RiskFn } from './loss.js';
+import type { Rng } from '../rng.js';
 
 export type Optimizer = 'adam' | 'lbfgs';
 export type LearningRateSchedule =
@@ -46,6 +48,8 @@ export interface TrainOptions extends LossOptions {
   tolerance?: number;
   /** L-BFGS memory (default 10). */
   memory?: number;
+  /** Continuous-time dropout during training (./dropout.ts): a fresh batch sequence per gradient; the history is measured without dropout. */
+  dropout?: { h: number; scheme: DropoutScheme };
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
   /** Called after every epoch with its history entry. */
@@ -98,6 +102,7 @@ interface Setup {
   tolerance: number;
   memory: number;
   seed: number;
+  dropout: { h: number; scheme: DropoutScheme; rng: Rng } | null;
   onEpoch?: (e: TrainHistoryEntry) => void;
   signal?: AbortSignal;
   meta: Record<string, unknown>;
@@ -200,7 +205,10 @@ function setup(X: PointsLike, Y: unknown, options: TrainOptions | undefined): Se
   const minDuration = checkPositive('options.minDuration', o.minDuration ?? (1e-3 * T) / L);
   const tolerance = o.tolerance === undefined ? 0 : checkPositive('options.tolerance', o.tolerance);
   const memory = checkCount('options.memory', o.memory ?? 10, 1, 1000);
+  const dropout = o.dropout === undefined ? null : { ...checkDropout(o.dropout, c.width), rng: createRng((seed ^ 0xd0d0) >>> 0) };
+  if (dropout && optimizer === 'lbfgs') throw new InvalidArgumentError('options.dropout', o.dropout, "no dropout with optimizer 'lbfgs'", 'its line search needs a deterministic objective; use Adam');
   return {
+    dropout,
     d: c.d, p: c.width, L, x, risk, lo, theta: flatten(c), optimizer, epochs, batch: Math.min(batch, x.n), lr,
     schedule: makeSchedule(o.schedule, epochs), trainDurations, minDuration, tolerance, memory, seed,
     ...(onEpoch ? { onEpoch } : {}), ...(o.signal ? { signal: o.signal } : {}),
@@ -226,7 +234,13 @@ function evaluate(s: Setup, theta: Float64Array, rows: Int32Array | null, grad: 
     for (let r = 0; r < n; r++) for (let k = 0; k < d; k++) x[r * d + k] = s.x.data[rows[r] * d + k];
   }
   const g = grad ? zeroGradient(c) : null;
-  const out = riskAndGradient(c, x, n, rows, s.risk, s.lo, g, 'train');
+  let out: { risk: number; z: Float64Array };
+  if (g && s.dropout) {
+    const draw = dropoutControls(c, s.dropout.h, s.dropout.scheme, s.dropout.rng);
+    const gd = zeroGradient(draw.controls);
+    out = riskAndGradient(draw.controls, x, n, rows, s.risk, s.lo, gd, 'train');
+    foldDropoutGradient(draw, gd, g, s.d, s.p);
+  } else out = riskAndGradient(c, x, n, rows, s.risk, s.lo, g, 'train');
   // the BV penalty is weighted by the batch's share so that an epoch of batches adds up to J_α
   const share = n / s.x.n;
   const bvg = g ? zeroGradient(c) : null;
@@ -276,7 +290,7 @@ function* trainGen(s: Setup): Generator<number, TrainResult> {
   const rng = createRng((s.seed ^ 0x5eed) >>> 0);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const fullBatch = s.batch >= n;
+  const fullBatch = s.batch >= n && !s.dropout;
   // Adam state
   const m1 = new Float64Array(theta.length), m2 = new Float64Array(theta.length);
   const b1 = 0.9, b2 = 0.999, eps = 1e-8;
