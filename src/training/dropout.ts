@@ -126,6 +126,8 @@ export interface DropoutRateRow {
   meanError: number;
   /** Standard error of that mean. */
   stderr: number;
+  /** max_i |E[Φ_drop(x_i)] − Φ(x_i)| (the weak error; includes Monte Carlo noise ~ σ/√draws). */
+  weakError: number;
 }
 
 /**
@@ -133,7 +135,7 @@ export interface DropoutRateRow {
  * time grid (so that RK4's own error cancels), for every h, over `draws` draws; `rate` is the
  * least-squares slope of log(error) against log(h).
  */
-export function dropoutErrorRate(controls: Controls, X: PointsLike, options: { hs: number[]; draws?: number; scheme: DropoutScheme; seed?: number; stepsPerInterval?: number }): { rows: DropoutRateRow[]; rate: number } {
+export function dropoutErrorRate(controls: Controls, X: PointsLike, options: { hs: number[]; draws?: number; scheme: DropoutScheme; seed?: number; stepsPerInterval?: number }): { rows: DropoutRateRow[]; rate: number; weakRate: number } {
   const c = asControls(controls);
   const cx = asCloud(X, 'X', { d: c.d });
   const draws = checkCount('options.draws', options.draws ?? 200, 2);
@@ -144,8 +146,10 @@ export function dropoutErrorRate(controls: Controls, X: PointsLike, options: { h
     const { scheme } = checkDropout({ h, scheme: options.scheme }, c.width, 'options');
     const ref = flow(dropoutControls(c, h, scheme, null).controls, cx, { method: 'rk4', stepsPerLayer: steps }).data;
     let s = 0, s2 = 0;
+    const acc = new Float64Array(cx.n * c.d);
     for (let q = 0; q < draws; q++) {
       const z = flow(dropoutControls(c, h, scheme, rng).controls, cx, { method: 'rk4', stepsPerLayer: steps }).data;
+      for (let e = 0; e < acc.length; e++) acc[e] += z[e];
       let mx = 0;
       for (let i = 0; i < cx.n; i++) {
         let e2 = 0;
@@ -156,14 +160,25 @@ export function dropoutErrorRate(controls: Controls, X: PointsLike, options: { h
       s2 += mx * mx;
     }
     const mean = s / draws;
-    rows.push({ h, meanError: mean, stderr: Math.sqrt(Math.max(0, s2 / draws - mean * mean) / draws) });
+    let weak = 0;
+    for (let i = 0; i < cx.n; i++) {
+      let e2 = 0;
+      for (let k = 0; k < c.d; k++) e2 += (acc[i * c.d + k] / draws - ref[i * c.d + k]) ** 2;
+      weak = Math.max(weak, Math.sqrt(e2));
+    }
+    rows.push({ h, meanError: mean, stderr: Math.sqrt(Math.max(0, s2 / draws - mean * mean) / draws), weakError: weak });
   }
-  const xs = rows.map((r) => Math.log(r.h)), ys = rows.map((r) => Math.log(r.meanError));
+  return { rows, rate: slope(rows.map((r) => r.h), rows.map((r) => r.meanError)), weakRate: slope(rows.map((r) => r.h), rows.map((r) => r.weakError)) };
+}
+
+/** Least-squares slope of log y against log x. */
+function slope(x: number[], y: number[]): number {
+  const xs = x.map(Math.log), ys = y.map(Math.log);
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length, my = ys.reduce((a, b) => a + b, 0) / ys.length;
   let num = 0, den = 0;
   xs.forEach((x, j) => {
     num += (x - mx) * (ys[j] - my);
     den += (x - mx) ** 2;
   });
-  return { rows, rate: den > 0 ? num / den : NaN };
+  return den > 0 ? num / den : NaN;
 }
