@@ -59,7 +59,7 @@ export { slicedWasserstein, type SlicedWassersteinOptions, type SlicedWasserstei
 export { generalizationBound, type GeneralizationBound, type LabelledData, type ShallowNetwork } from './wasserstein/bound.js';
 // training (issue 9): J_α of eq. 3.13 and its exact gradients, train/trainAsync (docs/algorithms/training.md)
 export {
-  lossAndGradient, GRADIENT_METHODS,
+  lossAndGradient, lossAndGradientAsync, GRADIENT_METHODS,
   type LossOptions, type LossAndGradient, type ControlsGradient, type LayerGradient, type GradientMethod,
 } from './training/gradient.js';
 export type { TrainingLoss, LinearReadout, AxisReadout, MulticlassReadout, BinaryReadout } from './training/loss.js';

@@ -37,10 +37,10 @@ export interface ExactResult {
   z: Float64Array;
 }
 
-export function exactRiskGradient(
+export function* exactRiskGradient(
   c: Controls, x: Float64Array, n: number, rows: Int32Array | null, risk: RiskFn,
   grad: LayerGradientArrays[] | null, durations: boolean,
-): ExactResult {
+): Generator<number, ExactResult> {
   const d = c.d, p = c.width, Lc = c.layers.length;
   const z = new Float64Array(n * d);
   const records: Cell[][][] = [];
@@ -81,7 +81,9 @@ export function exactRiskGradient(
   const r = risk.evaluate(z, n, grad ? lam : null, rows);
   if (!grad) return { risk: r, z };
   const f = new Float64Array(d);
+  yield 0.3;
   for (let i = 0; i < n; i++) {
+    if (i % 64 === 63) yield 0.3 + (0.7 * i) / n;
     let l1: Float64Array = lam.slice(i * d, (i + 1) * d);
     for (let l = Lc - 1; l >= 0; l--) {
       const L = c.layers[l], g = grad[l];

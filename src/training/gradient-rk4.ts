@@ -6,8 +6,9 @@
  *   backward — layer by layer from the last, the adjoint kernel (assembly/rk4_adjoint.ts /
  *              euler_adjoint.ts) recomputes the layer's steps from its checkpoint tile by tile and
  *              runs the vector–Jacobian products backwards, accumulating ∂/∂(W, A, b, h).
- * Stored: the L + 1 checkpoints and the adjoint, (L + 2)·N·d doubles, plus per-tile scratch of
- * (5·steps + 9)·d·8 + p·8 + … doubles (independent of N) — below the budget
+ * Points are processed in chunks of GRADIENT_CHUNK (each chunk forward and backward in one go).
+ * Stored: the L + 1 checkpoints and the adjoint of one chunk, (L + 2)·min(N, 4096)·d doubles, plus
+ * per-tile scratch of (5·steps + 9)·d·8 + O(p) doubles (independent of N) — below the budget
  * (L + 4·steps + 2)·N·d·8 bytes.
  */
 import { wasmKernels, withArena } from '../backend/index.js';
@@ -22,9 +23,9 @@ import type { LayerGradientArrays, RiskFn } from './loss.js';
 /** wasm32 memory limit. */
 const MAX_BYTES = 2 ** 32;
 
-/** Bytes the checkpoints and the adjoint take (what this method stores per call). */
+/** Bytes the checkpoints and the adjoint take (what this method stores per call: one chunk's). */
 export function discreteStorageBytes(layers: number, n: number, d: number): number {
-  return (layers + 2) * n * d * 8;
+  return (layers + 2) * Math.min(n, GRADIENT_CHUNK) * d * 8;
 }
 
 export interface DiscreteResult {
@@ -33,11 +34,35 @@ export interface DiscreteResult {
   z: Float64Array;
 }
 
+/** Points per chunk: every chunk runs forward and backward in one go (one arena use, one progress unit). */
+export const GRADIENT_CHUNK = 4096;
+
 /**
- * risk of the batch x (n×d; `rows` maps batch rows to target indices) and ∂risk/∂(W, A, b, τ)
- * accumulated into grad (durations only when `durations`).
+ * risk of the batch x (n×d; `rows` maps batch rows to target indices, null = identity) and
+ * ∂risk/∂(W, A, b, τ) accumulated into grad (durations only when `durations`), chunk by chunk of
+ * GRADIENT_CHUNK points (the gradient sums chunk after chunk: a fixed order); yields the fraction done.
  */
-export function discreteRiskGradient(
+export function* discreteRiskGradient(
+  c: Controls, x: Float64Array, n: number, rows: Int32Array | null, risk: RiskFn,
+  method: 'rk4' | 'euler', steps: number, grad: LayerGradientArrays[] | null, durations: boolean, fn: string,
+): Generator<number, DiscreteResult> {
+  if (n <= GRADIENT_CHUNK) return discreteChunk(c, x, n, rows, risk, method, steps, grad, durations, fn);
+  const d = c.d;
+  const z = new Float64Array(n * d);
+  let r = 0;
+  for (let i0 = 0; i0 < n; i0 += GRADIENT_CHUNK) {
+    const m = Math.min(GRADIENT_CHUNK, n - i0);
+    const sub = new Int32Array(m);
+    for (let j = 0; j < m; j++) sub[j] = rows ? rows[i0 + j] : i0 + j;
+    const out = discreteChunk(c, x.subarray(i0 * d, (i0 + m) * d), m, sub, risk, method, steps, grad, durations, fn);
+    r += out.risk;
+    z.set(out.z, i0 * d);
+    yield (i0 + m) / n;
+  }
+  return { risk: r, z };
+}
+
+function discreteChunk(
   c: Controls, x: Float64Array, n: number, rows: Int32Array | null, risk: RiskFn,
   method: 'rk4' | 'euler', steps: number, grad: LayerGradientArrays[] | null, durations: boolean, fn: string,
 ): DiscreteResult {

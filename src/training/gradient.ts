@@ -6,7 +6,8 @@
  */
 import { InvalidArgumentError, NonFiniteError } from '../errors.js';
 import type { Controls, PointsLike } from '../types.js';
-import { asCloud, asControls, asOptions, checkBoolean, checkCount, checkNumber, checkOneOf } from '../validate.js';
+import { runAsync, runSync, type ProgressOptions } from '../flow/progress.js';
+import { asCloud, asControls, asOptions, checkBoolean, checkCount, checkNumber, checkOneOf, checkProgressOptions } from '../validate.js';
 import { exactRiskGradient } from './gradient-exact.js';
 import { discreteRiskGradient } from './gradient-rk4.js';
 import { bvNormAndGradient, makeRisk, zeroGradient, type LayerGradientArrays, type RiskFn, type TrainingLoss } from './loss.js';
@@ -15,7 +16,7 @@ export type GradientMethod = 'rk4' | 'euler' | 'exact';
 export const GRADIENT_METHODS: readonly GradientMethod[] = ['rk4', 'euler', 'exact'];
 export const DEFAULT_TRAINING_STEPS = 10;
 
-export interface LossOptions {
+export interface LossOptions extends ProgressOptions {
   /** 'rk4' (default) / 'euler': gradient of the discrete map; 'exact': of the exact flow map. */
   method?: GradientMethod;
   /** Steps per layer for 'rk4' / 'euler' (default 10). */
@@ -69,12 +70,24 @@ export function resolveLossOptions(o: LossOptions, prefix = 'options'): Resolved
 }
 
 /** Risk + gradient of a batch (rows: target indices of the batch's rows, or null for all). */
+export function riskAndGradientGen(
+  c: Controls, x: Float64Array, n: number, rows: Int32Array | null, risk: RiskFn, o: ResolvedLossOptions,
+  grad: LayerGradientArrays[] | null, fn: string,
+): Generator<number, { risk: number; z: Float64Array }> {
+  if (o.method === 'exact') return exactRiskGradient(c, x, n, rows, risk, grad, o.durations);
+  return discreteRiskGradient(c, x, n, rows, risk, o.method, o.steps, grad, o.durations, fn);
+}
+
+/** riskAndGradientGen run to the end (no progress). */
 export function riskAndGradient(
   c: Controls, x: Float64Array, n: number, rows: Int32Array | null, risk: RiskFn, o: ResolvedLossOptions,
   grad: LayerGradientArrays[] | null, fn: string,
 ): { risk: number; z: Float64Array } {
-  if (o.method === 'exact') return exactRiskGradient(c, x, n, rows, risk, grad, o.durations);
-  return discreteRiskGradient(c, x, n, rows, risk, o.method, o.steps, grad, o.durations, fn);
+  const g = riskAndGradientGen(c, x, n, rows, risk, o, grad, fn);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
 }
 
 export function checkGradientFinite(grad: LayerGradientArrays[], what: string, fix: string): void {
@@ -98,12 +111,24 @@ export function toControlsGradient(c: Controls, g: LayerGradientArrays[]): Contr
  */
 export function lossAndGradient(controls: Controls, X: PointsLike, Y: PointsLike | ArrayLike<number>, options?: LossOptions): LossAndGradient {
   const o = asOptions(options);
+  checkProgressOptions(o);
+  return runSync(lossGen(controls, X, Y, o), o, 'lossAndGradient');
+}
+
+/** lossAndGradient that yields to the event loop between chunks of points. */
+export async function lossAndGradientAsync(controls: Controls, X: PointsLike, Y: PointsLike | ArrayLike<number>, options?: LossOptions): Promise<LossAndGradient> {
+  const o = asOptions(options);
+  checkProgressOptions(o);
+  return runAsync(lossGen(controls, X, Y, o), o, 'lossAndGradientAsync');
+}
+
+function* lossGen(controls: Controls, X: PointsLike, Y: PointsLike | ArrayLike<number>, o: LossOptions): Generator<number, LossAndGradient> {
   const c = asControls(controls);
   const cx = asCloud(X, 'X', { d: c.d, minPoints: 1 });
   const r = resolveLossOptions(o);
   const risk = makeRisk(o.loss, Y, cx.n, c.d);
   const grad = zeroGradient(c);
-  const out = riskAndGradient(c, cx.data, cx.n, null, risk, r, grad, 'lossAndGradient');
+  const out = yield* riskAndGradientGen(c, cx.data, cx.n, null, risk, r, grad, 'lossAndGradient');
   const bv = bvNormAndGradient(c, r.alpha, grad, r.durations);
   const loss = out.risk + r.alpha * bv * bv;
   const fix = 'the flow overflowed: use smaller controls or durations, or more stepsPerLayer';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  InvalidArgumentError, NonFiniteError, ShapeMismatchError, init, lossAndGradient, makeControls,
+  AbortError, InvalidArgumentError, NonFiniteError, ShapeMismatchError, init, lossAndGradient, lossAndGradientAsync, makeControls,
   type Controls, type LossOptions, type PointCloud,
 } from '../../src/index.js';
 import { discreteStorageBytes } from '../../src/training/gradient-rk4.js';
@@ -214,3 +214,26 @@ if (FULL) {
     });
   });
 }
+
+describe('long calls: chunks, progress, abort, async', () => {
+  const rng = createRng(21);
+  const c = randomControls(rng, 2, 4, 2);
+  const X = randomCloud(rng, 5000, 2), Y = randomCloud(rng, 5000, 2);
+  it('chunked (N > 4096) equals the sum of its parts; progress reaches 1; async gives the same doubles', async () => {
+    const fr: number[] = [];
+    const all = lossAndGradient(c, X, Y, { onProgress: (f) => fr.push(f) });
+    expect(fr.length).toBeGreaterThan(1);
+    expect(fr[fr.length - 1]).toBe(1);
+    const part = (a: number, b: number) => lossAndGradient(c, { n: b - a, d: 2, data: X.data.slice(2 * a, 2 * b) }, { n: b - a, d: 2, data: Y.data.slice(2 * a, 2 * b) });
+    const p1 = part(0, 4096), p2 = part(4096, 5000);
+    expect(Math.abs(all.risk - (p1.risk + p2.risk))).toBeLessThan(1e-12 * all.risk);
+    all.gradient.layers.forEach((L, k) => L.W.forEach((v, j) => expect(Math.abs(v - (p1.gradient.layers[k].W[j] + p2.gradient.layers[k].W[j]))).toBeLessThan(1e-10 * (1 + Math.abs(v)))));
+    const asy = await lossAndGradientAsync(c, X, Y);
+    expect(asy.loss).toBe(all.loss);
+    expect(Array.from(asy.gradient.layers[1].A)).toEqual(Array.from(all.gradient.layers[1].A));
+  });
+  it('an AbortSignal stops it with AbortError', () => {
+    const ac = new AbortController();
+    expect(() => lossAndGradient(c, X, Y, { signal: ac.signal, onProgress: () => ac.abort() })).toThrow(AbortError);
+  });
+});
