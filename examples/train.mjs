@@ -34,7 +34,7 @@ const t0 = performance.now();
 const built = classify(X, y);
 const tBuild = (performance.now() - t0) / 1000;
 const constructed = built.controls ?? built; // constructions may return { controls, diagnostics }
-const readout = built.readout;
+const readout = built.readout ?? built.diagnostics?.readout ?? constructed.meta?.readout; // { axis, offset }
 const alpha = 1e-3, steps = 20;
 const lossOptions = { method: 'rk4', stepsPerLayer: steps, alpha, loss: { kind: 'hinge', margin: 0.1, readout } };
 

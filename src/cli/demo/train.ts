@@ -54,9 +54,11 @@ export function compareClassification(seed: number, quick: boolean): { rows: Com
   const lab = (P: PointCloud): number[] => Array.from({ length: P.n }, (_, i) => (P.data[2 * i] ** 2 + P.data[2 * i + 1] ** 2 < 0.45 ? 1 : 0));
   const y = lab(X), yf = lab(Xf);
   const con = timed(() => classify(X, y));
-  const cr = con.value as unknown as { controls?: Controls; readout: { axis: number; offset: number } };
+  type Readout = { axis: number; offset: number };
+  const cr = con.value as unknown as { controls?: Controls; readout?: Readout; diagnostics?: { readout?: Readout } };
   const c0 = (cr.controls ?? (cr as unknown as Controls)) as Controls;
-  const readout = cr.readout;
+  // constructions may return { controls, diagnostics }: read the readout defensively
+  const readout = (cr.readout ?? cr.diagnostics?.readout ?? (c0.meta?.readout as Readout | undefined))!;
   const lossOpts: LossOptions = { method: 'rk4', stepsPerLayer: steps, alpha, loss: { kind: 'hinge', margin: 0.1, readout } };
   const accuracy = (c: Controls, method: 'exact' | 'rk4'): number => {
     const z = flow(c, Xf, method === 'exact' ? { method } : { method, stepsPerLayer: steps }).data;
