@@ -27,17 +27,22 @@ export type LearningRateSchedule =
 export interface TrainOptions extends LossOptions {
   /** Initial controls (warm start). Without them: random controls from width, layers, T, seed. */
   controls?: Controls;
+  /** Width p of random initial controls (default 4). */
   width?: number;
+  /** Layers of random initial controls (default 4). */
   layers?: number;
   /** Total time of random initial controls (default 1). */
   T?: number;
   /** Scale of the random initial W (default 1). */
   initScale?: number;
   seed?: number;
+  /** 'adam' (default) or 'lbfgs'. */
   optimizer?: Optimizer;
+  /** Epochs (default 100); for L-BFGS one iteration each. */
   epochs?: number;
   /** Points per Adam step (default: all). L-BFGS always uses the full batch. */
   batchSize?: number;
+  /** Adam's step size (default 1e-2); L-BFGS: scale of the first step (default 1). */
   learningRate?: number;
   schedule?: LearningRateSchedule;
   /** Train the durations (switch times) too; they are kept ≥ minDuration. Default false. */
