@@ -114,7 +114,7 @@ export function compareInterpolation(seed: number, quick: boolean): { rows: Comp
 }
 
 /** Loss per epoch of several runs, log scale. */
-export function historySvg(series: { name: string; values: number[] }[], title: string): string {
+export function historySvg(series: { name: string; values: number[] }[], title: string, xLabel: (i: number) => string = (i) => `epoch ${i}`): string {
   const Wd = 800, H = 420, m = 60;
   const all = series.flatMap((s) => s.values).filter((v) => v > 0 && Number.isFinite(v));
   const lo = Math.log10(Math.min(...all)), hi = Math.log10(Math.max(...all));
@@ -124,7 +124,7 @@ export function historySvg(series: { name: string; values: number[] }[], title: 
   const colours = ['#c0392b', '#2c6fbb', '#27ae60', '#8e44ad'];
   const body: string[] = [`<rect width="${Wd}" height="${H}" fill="white"/>`, `<text x="${m}" y="30" font-family="sans-serif" font-size="14">${escapeXml(title)}</text>`];
   body.push(`<line x1="${m}" y1="${H - m}" x2="${Wd - m}" y2="${H - m}" stroke="black"/><line x1="${m}" y1="${m}" x2="${m}" y2="${H - m}" stroke="black"/>`);
-  body.push(`<text x="${m}" y="${H - m + 20}" font-family="sans-serif" font-size="11">epoch 0</text><text x="${Wd - m - 60}" y="${H - m + 20}" font-family="sans-serif" font-size="11">epoch ${maxLen - 1}</text>`);
+  body.push(`<text x="${m}" y="${H - m + 20}" font-family="sans-serif" font-size="11">${escapeXml(xLabel(0))}</text><text x="${Wd - m - 60}" y="${H - m + 20}" font-family="sans-serif" font-size="11">${escapeXml(xLabel(maxLen - 1))}</text>`);
   body.push(`<text x="5" y="${m + 4}" font-family="sans-serif" font-size="11">${(10 ** hi).toPrecision(2)}</text><text x="5" y="${H - m}" font-family="sans-serif" font-size="11">${(10 ** lo).toPrecision(2)}</text>`);
   series.forEach((s, j) => {
     const pts = s.values.map((v, i) => (v > 0 && Number.isFinite(v) ? `${X(i).toFixed(1)},${Y(v).toFixed(1)}` : null)).filter(Boolean);
@@ -200,6 +200,6 @@ export const trainSection: DemoSection = {
     ctx.log(`fitted rate of E[max_i |·|] (slope of log error against log h): ${res.map((r) => `${r.name} ${r.rate.toFixed(2)}`).join(', ')}`);
     ctx.log(table(['h', ...res.map((r) => `weak: ${r.name}`)], hs.map((h, j) => [`1/${Math.round(1 / h)}`, ...res.map((r) => r.rows[j].weakError.toPrecision(3))])));
     ctx.log(`fitted rate of the weak error max_i |E Φ_drop(x_i) − Φ(x_i)|: ${res.map((r) => `${r.name} ${r.weakRate.toFixed(2)}`).join(', ')} (Monte Carlo noise ≈ σ/√${draws} floors it at small h)`);
-    ctx.log(`wrote ${ctx.write('dropout-rate.svg', historySvg(res.map((r) => ({ name: r.name, values: r.rows.map((q) => q.meanError) })), 'dropout: mean uniform error at h = 1/2 … 1/64 (x: h halving, log y)'))}`);
+    ctx.log(`wrote ${ctx.write('dropout-rate.svg', historySvg(res.map((r) => ({ name: r.name, values: r.rows.map((q) => q.meanError) })), 'dropout: E max_i |Φ_drop − Φ| against h = 1/2 … 1/64 (h halves to the right; log y)', (i) => `h = 1/${2 ** (i + 1)}`))}`);
   },
 };
