@@ -132,3 +132,21 @@ export {
 } from './controllers/transport.js';
 export { summarizeControls, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';
 export { independentFlow, type IndependentCheck, type IndependentFlowOptions } from './verify/adaptive.js';
+// training (issue 9): J_α of eq. 3.13 and its exact gradients, train/trainAsync (docs/algorithms/training.md)
+export {
+  lossAndGradient, lossAndGradientAsync, GRADIENT_METHODS,
+  type LossOptions, type LossAndGradient, type ControlsGradient, type LayerGradient, type GradientMethod,
+} from './training/gradient.js';
+export type { TrainingLoss, LinearReadout, AxisReadout, MulticlassReadout, BinaryReadout } from './training/loss.js';
+export {
+  train, trainAsync,
+  type TrainOptions, type TrainResult, type TrainHistoryEntry, type TrainStatus, type Optimizer, type LearningRateSchedule,
+} from './training/train.js';
+export {
+  saNodeFlow, fitSaNode, saNodeLossAndGradient, pendulumData,
+  type SaNodeParams, type SaNodeFlowOptions, type FitSaNodeOptions, type FitSaNodeResult,
+} from './training/sanode.js';
+export {
+  dropoutFlow, dropoutControls, dropoutErrorRate,
+  type DropoutScheme, type DropoutOptions, type DropoutFlowOptions, type DropoutDraw, type DropoutRateRow,
+} from './training/dropout.js';

@@ -72,6 +72,11 @@ export interface KernelBindings {
   // assembly/score.ts — exact score of the heat flow from an empirical measure (diffusion)
   scoreBatch(x: Ptr, m: number, d: number, dT: Ptr, n: number, c: number, cut: number, out: Ptr, scratch: Ptr): void;
   scoreScratchBytes(n: number, d: number): number;
+  // assembly/rk4_adjoint.ts, assembly/euler_adjoint.ts — discrete adjoints of one layer (training)
+  rk4AdjointLayer(x: Ptr, lam: Ptr, n: number, d: number, W: Ptr, A: Ptr, b: Ptr, p: number, h: number, steps: number, gW: Ptr, gA: Ptr, gb: Ptr, gh: Ptr, scratch: Ptr): void;
+  rk4AdjointScratchBytes(d: number, p: number, steps: number): number;
+  eulerAdjointLayer(x: Ptr, lam: Ptr, n: number, d: number, W: Ptr, A: Ptr, b: Ptr, p: number, h: number, steps: number, gW: Ptr, gA: Ptr, gb: Ptr, gh: Ptr, scratch: Ptr): void;
+  eulerAdjointScratchBytes(d: number, p: number, steps: number): number;
 }
 
 /** The names of KernelBindings at run time (the `satisfies` keeps the two in step). */
@@ -84,4 +89,5 @@ export const KERNEL_EXPORTS = Object.keys({
   sinkhornTruncMaxima: 1, sinkhornTruncBuild: 1, sinkhornTruncIterate: 1, sinkhornTruncPlanStats: 1, hardmaxRows: 1,
   hardmaxScratchBytes: 1, hardmaxLeaders: 1, hardmaxLeaderScratchBytes: 1, softmaxStep: 1, softmaxScratchBytes: 1, sphereRk4: 1, sphereScratchBytes: 1,
   scoreBatch: 1, scoreScratchBytes: 1,
+  rk4AdjointLayer: 1, rk4AdjointScratchBytes: 1, eulerAdjointLayer: 1, eulerAdjointScratchBytes: 1,
 } satisfies Record<keyof KernelBindings, 1>) as (keyof KernelBindings)[];

@@ -121,6 +121,17 @@ interface LayerData {
 const KIND_SILENT = 1;
 const KIND_FROZEN = 2;
 
+/**
+ * Optional observer of the cells a point passes through, called once per cell with the cell's
+ * start time within the layer, its duration, its active (non-silent) neurons and the state at
+ * its end (scratch: copy what you keep). Used by the exact gradient (docs/algorithms/training.md).
+ */
+export type CellObserver = (t: number, tau: number, active: Int32Array, x: Float64Array) => void;
+let cellObserver: CellObserver | null = null;
+export function setCellObserver(fn: CellObserver | null): void {
+  cellObserver = fn;
+}
+
 const layerCache = new WeakMap<Layer, LayerData>();
 let lastLayer: Layer | null = null;
 let lastData: LayerData | null = null;
@@ -370,6 +381,7 @@ export function exactLayerPoint(
       for (let k = 0; k < d; k++) X[k] += sAcc[k];
     }
     if (trace) trace[0] += Math.min(tau, rem) * cellTrace(L, idx, S);
+    if (cellObserver !== null) cellObserver(t, tau < rem ? tau : rem, idx, X);
     if (tau >= rem) break;
     if (t + tau === t) {
       if (++stalled > MAX_STALLED) throw zenoError(layer, layerIndex, events, t);

@@ -7,7 +7,9 @@ import { attentionSection } from './attention.js';
 import { transportSection } from './transport.js';
 import { diffusionSection } from './diffusion.js';
 import { densitySection } from './density.js';
+import { trainSection } from './train.js';
 
 export const demoSections: DemoSection[] = [flowSection, interpolateSection, classifySection, attentionSection, transportSection];
 demoSections.push(diffusionSection);
 demoSections.push(densitySection);
+demoSections.push(trainSection);
