@@ -58,6 +58,12 @@ export interface ShallowRepresentation {
   dual: number;
   /** value − dual (≥ 0 up to rounding). */
   gap: number;
+  /**
+   * The dual certificate λ (one per row of X; 0 on rows merged into an equal earlier input),
+   * scaled so that max over the priced set of |Σ_i λ_i relu(⟨a, x_i⟩ + b)| ≤ 1 on the unit sphere
+   * of (a, b); dual = Σ_i (λ_i > 0 ? λ_i (y_i − ε) : λ_i (y_i + ε)) (merged rows: their common interval).
+   */
+  multipliers: Float64Array;
   status: ShallowStatus;
   message: string;
   /** Column-generation rounds (LP solves). */
@@ -104,6 +110,8 @@ interface Prepared {
   lo: Float64Array;
   hi: Float64Array;
   eps: number;
+  /** representative original row of each merged row */
+  rep: Int32Array;
 }
 
 function prepare(X: PointsLike, y: ArrayLike<number>, eps: number): Prepared {
@@ -124,7 +132,7 @@ function prepare(X: PointsLike, y: ArrayLike<number>, eps: number): Prepared {
     return p - q;
   });
   const D = d + 1;
-  const xs: number[] = [], lo: number[] = [], hi: number[] = [];
+  const xs: number[] = [], lo: number[] = [], hi: number[] = [], rep: number[] = [];
   let M = 0;
   for (let s = 0; s < N; s++) {
     const i = order[s];
@@ -160,12 +168,13 @@ function prepare(X: PointsLike, y: ArrayLike<number>, eps: number): Prepared {
     }
     for (let k = 0; k < d; k++) xs.push(data[i * d + k]);
     xs.push(1);
+    rep.push(i);
     lo.push(yv[i] - eps);
     hi.push(yv[i] + eps);
     M++;
   }
   if (eps === 0) for (let r = 0; r < M; r++) hi[r] = lo[r]; // exact equality rows
-  return { N, d, D, X: cloud, y: yv, M, xh: Float64Array.from(xs), lo: Float64Array.from(lo), hi: Float64Array.from(hi), eps };
+  return { N, d, D, X: cloud, y: yv, M, xh: Float64Array.from(xs), lo: Float64Array.from(lo), hi: Float64Array.from(hi), eps, rep: Int32Array.from(rep) };
 }
 
 /**
@@ -346,6 +355,9 @@ function* represent(X: PointsLike, y: ArrayLike<number>, options: ShallowReprese
     let dualNorm = 0;
     for (let i = 0; i < M; i++) dualNorm += Math.abs(sol.lambda[i]);
     if (method !== 'dictionary') dualNorm /= Math.max(1, pricedMax);
+    const multipliers = new Float64Array(p.N);
+    const scale = method === 'dictionary' ? 1 : Math.max(1, pricedMax);
+    for (let r = 0; r < M; r++) multipliers[p.rep[r]] = sol.lambda[r] / scale;
     const certificate = method === 'dictionary' ? 'dictionary' : pricing === 'exact' && priced?.exact ? 'sphere' : 'searched';
     let message: string;
     if (!represents) {
@@ -365,6 +377,7 @@ function* represent(X: PointsLike, y: ArrayLike<number>, options: ShallowReprese
       value,
       dual,
       gap,
+      multipliers,
       status,
       message,
       iterations,
