@@ -67,6 +67,7 @@ export class NeuronLP {
     this.model.options.set({
       output_flag: false,
       solver: 'simplex',
+      simplex_strategy: 4, // primal simplex: adding columns keeps the basis primal feasible (warm start)
       presolve: 'off',
       primal_feasibility_tolerance: 1e-10,
       dual_feasibility_tolerance: 1e-10,
@@ -134,6 +135,23 @@ export class NeuronLP {
       it = 0;
     }
     return { w, lambda: Float64Array.from(s.rowDual), objective: this.model.getObjectiveValue(), simplexIterations: it };
+  }
+
+  /**
+   * Deletes the neurons j with drop[j] (both columns of each pair). Only non-basic neurons at 0
+   * should be dropped; the basis of the others is kept by HiGHS (warm start).
+   */
+  dropNeurons(drop: Uint8Array): void {
+    const idx: number[] = [];
+    const kept: Float64Array[] = [];
+    for (let j = 0; j < this.neurons.length; j++) {
+      if (drop[j]) idx.push(2 * j, 2 * j + 1);
+      else kept.push(this.neurons[j]);
+    }
+    if (idx.length === 0) return;
+    this.model.deleteCols({ kind: 'set', indices: Int32Array.from(idx) } as never);
+    this.neurons.length = 0;
+    this.neurons.push(...kept);
   }
 
   dispose(): void {

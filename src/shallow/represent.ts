@@ -43,7 +43,9 @@ export interface ShallowRepresentOptions extends ProgressOptions {
   columnsPerIteration?: number;
   /** Random starts of the local-search pricing. Default 64 + 4(d+1). */
   starts?: number;
-  /** Seed of the local-search starts. Default 0. */
+  /** Column generation's warm start: random hinges through each data point (default 4 per point; 0 = none). */
+  initialPerPoint?: number;
+  /** Seed of the local-search starts and the warm start. Default 0. */
   seed?: number;
 }
 
@@ -95,6 +97,9 @@ export interface ShallowDiagnostics {
   simplexIterations: number;
   /** ‖λ‖₁ of the certified (scaled) dual vector; 1/‖λ₀‖₁ is the ε* = 0 threshold of Thm 2.2 (src/shallow/bound.ts). */
   dualNorm: number;
+  /** Seconds in HiGHS and in pricing. */
+  lpSeconds: number;
+  pricingSeconds: number;
   note?: string;
 }
 
@@ -214,6 +219,29 @@ function startingNeurons(p: Prepared): Float64Array[] {
   throw new InconsistentDataError('X', 'the inputs are too close to each other to be separated numerically', [], 'rescale X or merge near-duplicate inputs');
 }
 
+/**
+ * A cheap warm start (docs/algorithms/shallow.md): `k` hinges per data point, relu(⟨u, x − x_i⟩)
+ * with random unit u, normalised onto the sphere. Not needed for correctness (the pricing is
+ * global); it cuts the number of rounds spent leaving the poor starting basis.
+ */
+function hingeNeurons(p: Prepared, k: number, rng: ReturnType<typeof createRng>): Float64Array[] {
+  const { M, d, D, xh } = p;
+  const out: Float64Array[] = [];
+  for (let i = 0; i < M; i++) {
+    for (let t = 0; t < k; t++) {
+      const u = rng.unitVector(d);
+      const z = new Float64Array(D);
+      let s = 0;
+      for (let c = 0; c < d; c++) { z[c] = u[c]; s += u[c] * xh[i * D + c]; }
+      z[d] = -s;
+      const n = Math.hypot(...z);
+      for (let c = 0; c < D; c++) z[c] /= n;
+      out.push(z);
+    }
+  }
+  return out;
+}
+
 function readDictionary(dict: NeuronDictionary | undefined, d: number): Float64Array[] {
   if (dict === undefined) return [];
   if (typeof dict !== 'object' || dict === null) throw new InvalidArgumentError('options.dictionary', dict, 'an object { a: P × d, b: P }');
@@ -258,6 +286,7 @@ export function evaluateShallow(network: { a: ArrayLike<number>; b: ArrayLike<nu
 }
 
 const MAX_NONZEROS = 2e8;
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now()) / 1000;
 
 function* represent(X: PointsLike, y: ArrayLike<number>, options: ShallowRepresentOptions | undefined, fn: string): Generator<number, ShallowRepresentation> {
   const o = asOptions(options);
@@ -272,6 +301,7 @@ function* represent(X: PointsLike, y: ArrayLike<number>, options: ShallowReprese
   const { M, d, D, xh } = p;
   const columnsPerIteration = o.columnsPerIteration === undefined ? Math.max(10, Math.ceil(M / 3)) : checkCount('options.columnsPerIteration', o.columnsPerIteration, 1);
   const starts = o.starts === undefined ? 64 + 4 * D : checkCount('options.starts', o.starts, 1);
+  const initialPerPoint = o.initialPerPoint === undefined ? 16 : checkCount('options.initialPerPoint', o.initialPerPoint, 0, 1000);
   const dict = readDictionary(o.dictionary, d);
   if (method === 'dictionary' && dict.length === 0) {
     throw new InvalidArgumentError('options.dictionary', o.dictionary, "neurons { a, b } for method 'dictionary'", "pass a dictionary or use method 'columnGeneration'");
@@ -290,7 +320,10 @@ function* represent(X: PointsLike, y: ArrayLike<number>, options: ShallowReprese
   const h = highsSolver(fn);
   const lp = new NeuronLP(h, xh, M, D, p.lo, p.hi);
   try {
-    if (method === 'columnGeneration') lp.addNeurons(startingNeurons(p));
+    if (method === 'columnGeneration') {
+      lp.addNeurons(startingNeurons(p));
+      lp.addNeurons(hingeNeurons(p, initialPerPoint, createRng(seed + 1)));
+    }
     lp.addNeurons(dict);
     const rng = createRng(seed);
     let iterations = 0;
@@ -299,13 +332,16 @@ function* represent(X: PointsLike, y: ArrayLike<number>, options: ShallowReprese
     let priced: PricingResult | null = null;
     let simplexIterations = 0;
     let stall = 0;
+    let lpSeconds = 0, pricingSeconds = 0;
     let prevObjective = Infinity;
     for (;;) {
+      let t0 = now();
       const st = lp.solve();
+      lpSeconds += now() - t0;
       iterations++;
       if (st.name !== 'optimal') {
         if (st.name === 'infeasible' && method === 'dictionary') {
-          throw new InconsistentDataError('options.dictionary', `the LP on the ${dict.length} given neurons is infeasible (HiGHS status 'infeasible'): no combination of them fits the data${eps > 0 ? ` within ε = ${eps}` : ''}`, [], "add neurons (P ≥ N generic neurons suffice) or use method 'columnGeneration'");
+          throw new InconsistentDataError('options.dictionary', `the LP on the ${dict.length} given neurons is infeasible (HiGHS status 'infeasible'): no combination of them fits the data${eps > 0 ? ` within ε = ${eps}` : ''}`, [], "add neurons (every input must be active for some neuron, and the features must span the labels) or use method 'columnGeneration'");
         }
         throw lpFailure(st.name, `round ${iterations}`);
       }
@@ -314,15 +350,30 @@ function* represent(X: PointsLike, y: ArrayLike<number>, options: ShallowReprese
       if (method === 'dictionary') { status = 'optimal'; break; }
       yield Math.min(0.99, iterations / maxIterations);
       checkAbort(o.signal, fn);
+      t0 = now();
       priced = pricing === 'exact'
         ? priceExact(xh, M, D, last.lambda, 1 + tol, columnsPerIteration)
         : priceLocalSearch(xh, M, D, last.lambda, 1 + tol, columnsPerIteration, rng, starts, lp.neurons.slice(-columnsPerIteration));
+      pricingSeconds += now() - t0;
       if (priced.value <= 1 + tol) { status = 'optimal'; break; }
       if (iterations >= maxIterations) break;
       if (last.objective >= prevObjective * (1 - 1e-15)) stall++;
       else stall = 0;
       prevObjective = last.objective;
       if (stall >= 5) { status = 'stalled'; break; }
+      // keep the LP small: drop neurons at 0 whose dual slack is large (|Σ λ_i relu| < 1/2);
+      // they can come back through the pricing, which is global
+      if (lp.neurons.length > 4 * M) {
+        const drop = new Uint8Array(lp.neurons.length);
+        for (let j = 0; j < lp.neurons.length; j++) {
+          if (last.w[j] !== 0) continue;
+          const f = lp.features(lp.neurons[j]);
+          let g = 0;
+          for (let i = 0; i < M; i++) g += last.lambda[i] * f[i];
+          if (Math.abs(g) < 0.5) drop[j] = 1;
+        }
+        lp.dropNeurons(drop);
+      }
       lp.addNeurons(priced.columns.length ? priced.columns : [priced.z]);
     }
     const sol = last!;
@@ -383,7 +434,7 @@ function* represent(X: PointsLike, y: ArrayLike<number>, options: ShallowReprese
       iterations,
       diagnostics: {
         N: p.N, d, epsilon: eps, atoms: P, condensation: P < M, maxError, represents,
-        columns: lp.neurons.length, priced: pricedMax, certificate, pricing, merged: p.N - M, simplexIterations, dualNorm,
+        columns: lp.neurons.length, priced: pricedMax, certificate, pricing, merged: p.N - M, simplexIterations, dualNorm, lpSeconds, pricingSeconds,
         ...(note ? { note } : {}),
       },
     };

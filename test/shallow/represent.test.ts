@@ -135,8 +135,12 @@ describe('Theorem 2.1 (no gap, ≤ N atoms) on random datasets', () => {
       // width ≥ N: padding with zero neurons keeps the value, and no network of any width beats the dual bound
       const P2 = N + 1 + rng.int(N);
       const dict = randomDictionary(rng, Math.max(P2, 3 * N), d);
-      const rd = shallowRepresent(X, y, { epsilon: eps, method: 'dictionary', dictionary: { a: rows(dict.a, dict.b.length, d), b: dict.b } });
+      // (random neurons alone may miss some inputs, so the dictionary also holds the atoms: width P2 + atoms ≥ N)
+      const a2 = [...rows(dict.a, dict.b.length, d), ...rows(r.network.a, r.network.P, d)];
+      const b2 = [...dict.b, ...r.network.b];
+      const rd = shallowRepresent(X, y, { epsilon: eps, method: 'dictionary', dictionary: { a: a2, b: b2 } });
       expect(rd.value, ctx).toBeGreaterThanOrEqual(r.dual * (1 - 1e-12));
+      expect(rd.value, ctx).toBeLessThanOrEqual(r.value * (1 + 1e-9));
       if (r.network.P < N) condensed.push(`${ctx}: ${r.network.P} atoms`);
     }
     // condensation (fewer than N neurons represent the data) is reported, not required
