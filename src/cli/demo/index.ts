@@ -5,5 +5,6 @@ import { interpolateSection } from './interpolate.js';
 import { classifySection } from './classify.js';
 import { attentionSection } from './attention.js';
 import { transportSection } from './transport.js';
+import { shallowSection } from './shallow.js';
 
-export const demoSections: DemoSection[] = [flowSection, interpolateSection, classifySection, attentionSection, transportSection];
+export const demoSections: DemoSection[] = [flowSection, interpolateSection, classifySection, attentionSection, transportSection, shallowSection];
