@@ -56,8 +56,9 @@ export class NeuronLP {
   readonly N: number;
   readonly D: number;
   private readonly xh: Float64Array;
-  /** Neurons z_j (unit or in the ball), D each. */
+  /** Column j is sign_j · relu(⟨z_j, x̂⟩): neurons z_j (unit or in the ball), D each, and signs ±1. */
   readonly neurons: Float64Array[] = [];
+  readonly signs: number[] = [];
 
   constructor(h: Highs, xh: Float64Array, N: number, D: number, lo: Float64Array, hi: Float64Array) {
     this.N = N;
@@ -91,22 +92,29 @@ export class NeuronLP {
     return f;
   }
 
-  addNeurons(zs: ArrayLike<number>[]): void {
+  /**
+   * Appends columns: each neuron z with sign +1 (the column of w⁺), −1 (w⁻) or 0 (both, two
+   * entries). Column generation adds only the sign its pricing found violated (g > 1 → w⁺,
+   * g < −1 → w⁻): the other column has reduced cost > 2 and would only slow the simplex.
+   */
+  addNeurons(zs: ArrayLike<number>[], signs?: number[]): void {
     if (zs.length === 0) return;
     const starts: number[] = [0];
     const indices: number[] = [];
     const values: number[] = [];
-    for (const z of zs) {
+    zs.forEach((z, t) => {
       const f = this.features(z);
-      for (const sign of [1, -1]) {
+      const sg = signs ? signs[t] : 0;
+      for (const sign of sg === 0 ? [1, -1] : [sg]) {
         for (let i = 0; i < this.N; i++) {
           if (f[i] !== 0) { indices.push(i); values.push(sign * f[i]); }
         }
         starts.push(indices.length);
+        this.neurons.push(Float64Array.from(z));
+        this.signs.push(sign);
       }
-      this.neurons.push(Float64Array.from(z));
-    }
-    const n = 2 * zs.length;
+    });
+    const n = starts.length - 1;
     const h = highs!;
     this.model.addCols({
       cost: new Float64Array(n).fill(1),
@@ -127,7 +135,7 @@ export class NeuronLP {
     const s = this.model.getSolution();
     const P = this.neurons.length;
     const w = new Float64Array(P);
-    for (let j = 0; j < P; j++) w[j] = s.colValue[2 * j] - s.colValue[2 * j + 1];
+    for (let j = 0; j < P; j++) w[j] = this.signs[j] * s.colValue[j];
     let it = 0;
     try {
       it = Number(this.model.info.get('simplex_iteration_count' as never));
@@ -138,20 +146,23 @@ export class NeuronLP {
   }
 
   /**
-   * Deletes the neurons j with drop[j] (both columns of each pair). Only non-basic neurons at 0
+   * Deletes the columns j with drop[j]. Only non-basic neurons at 0
    * should be dropped; the basis of the others is kept by HiGHS (warm start).
    */
   dropNeurons(drop: Uint8Array): void {
     const idx: number[] = [];
     const kept: Float64Array[] = [];
+    const keptSigns: number[] = [];
     for (let j = 0; j < this.neurons.length; j++) {
-      if (drop[j]) idx.push(2 * j, 2 * j + 1);
-      else kept.push(this.neurons[j]);
+      if (drop[j]) idx.push(j);
+      else { kept.push(this.neurons[j]); keptSigns.push(this.signs[j]); }
     }
     if (idx.length === 0) return;
     this.model.deleteCols({ kind: 'set', indices: Int32Array.from(idx) } as never);
     this.neurons.length = 0;
     this.neurons.push(...kept);
+    this.signs.length = 0;
+    this.signs.push(...keptSigns);
   }
 
   dispose(): void {

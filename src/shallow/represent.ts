@@ -12,7 +12,7 @@ import { checkSeed, createRng } from '../rng.js';
 import type { PointCloud, PointsLike } from '../types.js';
 import { asCloud, asOptions, checkCount, checkFinite, checkOneOf, checkProgressOptions, checkTolerance } from '../validate.js';
 import { highsSolver, initShallow, lpFailure, NeuronLP } from './lp.js';
-import { priceExact, priceLocalSearch, type PricingResult } from './pricing.js';
+import { priceExact, priceLocalSearch, pricingObjective, type PricingResult } from './pricing.js';
 
 export const SHALLOW_METHODS = ['columnGeneration', 'dictionary'] as const;
 export type ShallowMethod = (typeof SHALLOW_METHODS)[number];
@@ -85,7 +85,7 @@ export interface ShallowDiagnostics {
   maxError: number;
   /** The check maxError ≤ ε + 1e-9·max(1, max|y|). */
   represents: boolean;
-  /** Neurons in the final LP. */
+  /** Columns (signed neurons) in the final LP. */
   columns: number;
   /** max over the priced set of |Σ λ_i relu(⟨z, x̂_i⟩)| at the final duals (the certificate; ≤ 1 + tolerance when optimal). */
   priced: number;
@@ -301,7 +301,7 @@ function* represent(X: PointsLike, y: ArrayLike<number>, options: ShallowReprese
   const { M, d, D, xh } = p;
   const columnsPerIteration = o.columnsPerIteration === undefined ? Math.max(10, Math.ceil(M / 3)) : checkCount('options.columnsPerIteration', o.columnsPerIteration, 1);
   const starts = o.starts === undefined ? 64 + 4 * D : checkCount('options.starts', o.starts, 1);
-  const initialPerPoint = o.initialPerPoint === undefined ? 16 : checkCount('options.initialPerPoint', o.initialPerPoint, 0, 1000);
+  const initialPerPoint = o.initialPerPoint === undefined ? 4 : checkCount('options.initialPerPoint', o.initialPerPoint, 0, 1000);
   const dict = readDictionary(o.dictionary, d);
   if (method === 'dictionary' && dict.length === 0) {
     throw new InvalidArgumentError('options.dictionary', o.dictionary, "neurons { a, b } for method 'dictionary'", "pass a dictionary or use method 'columnGeneration'");
@@ -370,11 +370,12 @@ function* represent(X: PointsLike, y: ArrayLike<number>, options: ShallowReprese
           const f = lp.features(lp.neurons[j]);
           let g = 0;
           for (let i = 0; i < M; i++) g += last.lambda[i] * f[i];
-          if (Math.abs(g) < 0.5) drop[j] = 1;
+          if (lp.signs[j] * g < 0.5) drop[j] = 1;
         }
         lp.dropNeurons(drop);
       }
-      lp.addNeurons(priced.columns.length ? priced.columns : [priced.z]);
+      const cols = priced.columns.length ? priced.columns : [priced.z];
+      lp.addNeurons(cols, cols.map((z) => (pricingObjective(xh, M, D, last!.lambda, z) >= 0 ? 1 : -1)));
     }
     const sol = last!;
     // the basic solution: atoms with w ≠ 0 (HiGHS returns non-basic columns at exactly 0)
