@@ -31,7 +31,7 @@ for (const name of chosen) {
     platform: 'node',
     target: 'es2022',
     logLevel: 'warning',
-    external: ['benchmark'],
+    external: ['benchmark', 'highs'],
     plugins: [wasmBeside('../')],
   });
   console.log(`\n### bench/${name}`);

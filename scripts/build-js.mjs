@@ -17,7 +17,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmFile = join(root, 'build', 'flowsteer.wasm');
 if (!existsSync(wasmFile)) throw new Error('build/flowsteer.wasm is missing: run `npm run build:wasm` first');
 
-const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning', legalComments: 'none' };
+// `highs` (the LP solver of src/shallow/) stays a bare dynamic import, loaded only when a shallow-network
+// function runs; it is never inlined into the bundles.
+const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning', legalComments: 'none', external: ['highs'] };
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/node/index.js'), platform: 'node', plugins: [wasmBeside('../'), workerBeside('./worker.js')] }),
   build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/browser/index.js'), platform: 'browser', plugins: [wasmBeside('../'), workerBeside('./worker.js')] }),

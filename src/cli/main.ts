@@ -8,8 +8,9 @@ import { demoCommand } from './commands/demo.js';
 import { classifyCommand } from './commands/classify.js';
 import { interpolateCommand } from './commands/interpolate.js';
 import { transportCommand } from './commands/transport.js';
+import { shallowCommand } from './commands/shallow.js';
 
-const commands: Command[] = [demoCommand, classifyCommand, transportCommand, interpolateCommand];
+const commands: Command[] = [demoCommand, classifyCommand, transportCommand, interpolateCommand, shallowCommand];
 
 function help(): string {
   return [

@@ -8,8 +8,10 @@ import { transportSection } from './transport.js';
 import { diffusionSection } from './diffusion.js';
 import { densitySection } from './density.js';
 import { trainSection } from './train.js';
+import { shallowSection } from './shallow.js';
 
 export const demoSections: DemoSection[] = [flowSection, interpolateSection, classifySection, attentionSection, transportSection];
 demoSections.push(diffusionSection);
 demoSections.push(densitySection);
 demoSections.push(trainSection);
+demoSections.push(shallowSection);
