@@ -150,24 +150,6 @@ export {
   dropoutFlow, dropoutControls, dropoutErrorRate,
   type DropoutScheme, type DropoutOptions, type DropoutFlowOptions, type DropoutDraw, type DropoutRateRow,
 } from './training/dropout.js';
-  classify,
-  classifySwitchBounds,
-  CLASSIFY_METHODS,
-  type ClassifyMethod,
-  type ClassifyOptions,
-  type Classification,
-  type Readout,
-  type PredictOptions,
-} from './controllers/classify.js';
-export { collinearSwitchProbability, runsDistribution } from './controllers/collinear.js';
-export { approximateAutonomous, tubeField, type AutonomousOptions, type AutonomousResult } from './controllers/autonomous.js';
-export { interpolate, interpolationSwitches, type InterpolateOptions, type Autonomy } from './controllers/interpolate.js';
-export { describe, verify, aprioriBound, type ControlsDescription, type VerifyOptions, type VerifyResult } from './controllers/describe.js';
-export { wasserstein, wasserstein1, type WassersteinOptions, type WassersteinResult, type TransportPlan } from './wasserstein/exact.js';
-export { sinkhorn, sinkhornDivergence, type SinkhornOptions, type SinkhornResult, type SinkhornStatus, type SinkhornCost } from './wasserstein/sinkhorn.js';
-export { wasserstein1d, type Wasserstein1dOptions, type Wasserstein1dResult, type Samples1d } from './wasserstein/oned.js';
-export { slicedWasserstein, type SlicedWassersteinOptions, type SlicedWassersteinResult } from './wasserstein/sliced.js';
-export { generalizationBound, type GeneralizationBound, type LabelledData, type ShallowNetwork } from './wasserstein/bound.js';
 // Shallow networks (survey arXiv 2510.03303 §2): ℓ¹-minimal representation (P_ε)/(PR_ε) by column generation with a dual certificate, Thm 2.2 sweep (docs/algorithms/shallow.md)
 export {
   shallowRepresent,
