@@ -33,6 +33,7 @@ console.log(JSON.stringify(r));`,
   platform: 'node',
   target: 'es2022',
   logLevel: 'warning',
+  external: ['highs'],
   plugins: [wasmBeside('../')],
 });
 const nodeRun = spawnSync(process.execPath, [entry], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

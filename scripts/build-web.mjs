@@ -57,6 +57,7 @@ export async function buildWeb({ minify = true } = {}) {
     minify,
     logLevel: 'warning',
     legalComments: 'none',
+    external: ['highs'], // shallow networks' LP solver: loaded only on use, not part of the playground
     plugins: [wasmNextToBundle],
   };
   await Promise.all([
