@@ -27,6 +27,8 @@ import type { Controls, Layer, PointCloud, PointsLike } from '../types.js';
 import { asCloud, asControls, checkCount, checkLayer, checkOneOf } from '../validate.js';
 import { exactLayerPoint, isParallelLayer } from './exact.js';
 import { runAsync, runSync, type ProgressOptions } from './progress.js';
+import { MIN_POINTS_PER_THREAD, parallelFlow } from '../parallel/flow.js';
+import { checkThreads } from '../parallel/pool.js';
 
 export type FlowMethod = 'rk4' | 'euler' | 'exact';
 export const FLOW_METHODS: readonly FlowMethod[] = ['rk4', 'euler', 'exact'];
@@ -41,6 +43,12 @@ export interface TrajectoryOptions {
 
 export interface FlowOptions extends ProgressOptions {
   method?: FlowMethod;
+  /**
+   * flowAsync only: worker threads (default 1). With threads > 1 and at least 8192 points the
+   * points are flowed in chunks on worker threads, bit-identical to one thread
+   * (docs/algorithms/parallel.md). Ignored by the synchronous flow.
+   */
+  threads?: number;
   /** Steps per layer for 'rk4' and 'euler' (default 100); also the time grid of an 'exact' trajectory. */
   stepsPerLayer?: number;
   /** Record the trajectory: `true` for every step, or { every, buffer }. */
@@ -112,6 +120,8 @@ export function flow(controls: Controls, X: PointsLike, options: FlowOptions = {
 /** Like flow, but yields to the event loop regularly (progress bars, AbortSignal.timeout, UI). */
 export function flowAsync(controls: Controls, X: PointsLike, options: FlowOptions = {}): Promise<FlowResult> {
   const plan = planFlow(controls, X, options, 'flowAsync');
+  const threads = checkThreads(options.threads, 1);
+  if (threads > 1 && plan.cloud.n >= 2 * MIN_POINTS_PER_THREAD) return parallelFlow(plan.controls, plan.cloud, options, threads);
   return runAsync(flowChunks(plan), options, 'flowAsync');
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, InvalidArgumentError, ShapeMismatchError, flow, init, liveWorkers, makeControls, sweep, terminateWorkers } from '../../src/index.js';
+import { AbortError, InvalidArgumentError, ShapeMismatchError, flow, flowAsync, init, liveWorkers, makeControls, sweep, terminateWorkers } from '../../src/index.js';
 import { parallelFlow } from '../../src/parallel/flow.js';
 import { createRng } from '../../src/rng.js';
 
@@ -58,5 +58,16 @@ describe('worker pool', () => {
     expect(seen).toEqual([1 / 3, 2 / 3, 1]);
     await expect(sweep('flow', [[C, X, {}]], { threads: 0 })).rejects.toThrow(/options\.threads/);
     await expect(sweep(5 as never, [])).rejects.toThrow(/fn/);
+  });
+});
+
+describe('flowAsync({ threads })', () => {
+  it('uses the pool above 8192 points and equals the synchronous flow bit for bit', async () => {
+    const big = { n: 9000, d: 3, data: Float64Array.from({ length: 27000 }, () => r.normal()) };
+    const one = flow(C, big, { stepsPerLayer: 3 });
+    const got = await flowAsync(C, big, { stepsPerLayer: 3, threads: 2 });
+    expect(got.data.every((v, i) => Object.is(v, one.data[i]))).toBe(true);
+    expect(() => flowAsync(C, big, { threads: 0 })).toThrow(/options\.threads/);
+    terminateWorkers();
   });
 });
