@@ -1,5 +1,5 @@
 /**
- * bench/interpolate — Thm 3.3 of seed 002 (ALGORITHMS.md §A1), issue #3 part A:
+ * bench/interpolate — Thm 3.3 of arXiv 2510.03303 (docs/algorithms/interpolate.md), issue #3 part A:
  *   A  interpolate + 'exact' verification, N = 10^4 pairs, d = 16, p = 100 (K = 100, 199 switches):
  *      build and verification time, max error relative to the data's scale, layers in the JSON;
  *   B  growth of the cost over N (2500, 5000, 10^4 at d = 16, p = 100): fitted exponent of

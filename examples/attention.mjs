@@ -1,5 +1,5 @@
-// Hardmax self-attention dynamics in 2-D (issue #5; seed 002 §4, eq. 4.1 and Thm 4.1;
-// Alcalde, Fantuzzi, Zuazua, arXiv 2407.01602; ALGORITHMS.md §D).
+// Hardmax self-attention dynamics in 2-D (issue #5; arXiv 2510.03303 §4, eq. 4.1 and Thm 4.1;
+// Alcalde, Fantuzzi, Zuazua, arXiv 2407.01602; docs/algorithms/attention.md).
 //
 //   C_i(k) = argmax_l ⟨A z_i(k), z_l(k)⟩,   z_i(k+1) = z_i(k) + α/(1+α)·(mean_{l∈C_i} z_l(k) − z_i(k))
 //

@@ -1,4 +1,4 @@
-// Autonomous (L = 0) approximate control: error against width (seed 002 Thm 3.4; ALGORITHMS.md §A4).
+// Autonomous (L = 0) approximate control: error against width (arXiv 2510.03303 Thm 3.4; docs/algorithms/autonomous.md).
 //
 // One ReLU layer of width p, constant in time, is fitted to the tube field that carries each
 // x_i to y_i along a straight segment (approximateAutonomous). For p = 8 … 1024 the script
@@ -19,7 +19,7 @@ const outDir = process.argv[2] ?? 'out';
 mkdirSync(outDir, { recursive: true });
 await init();
 
-// ALGORITHMS.md §A4's example: four parallel moves in the plane.
+// docs/algorithms/autonomous.md's example: four parallel moves in the plane.
 const X = [0, 1, 2, 3].map((k) => [0, k]);
 const Y = [0, 1, 2, 3].map((k) => [2, k + 0.3]);
 const d = 2;

@@ -1,5 +1,5 @@
-// Transport of measures by a neural ODE (issue #4; seed 003 "Interpolation of measures";
-// ALGORITHMS.md §A6 and §B3).
+// Transport of measures by a neural ODE (issue #4; arXiv 2401.09902, interpolation of measures;
+// docs/algorithms/transport.md).
 //
 // A Gaussian blob and a two-moons cloud are steered to the unit square U([0,1]²) and to each
 // other by piecewise-constant controls of width 6 built by transportToUniform / transport.

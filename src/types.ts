@@ -3,7 +3,7 @@
  *
  * PointCloud: n points in R^d, row-major: coordinate k of point i is data[i*d + k].
  *
- * Controls: piecewise-constant controls of the width-p neural ODE (seed 002, eq. 3.3–3.4)
+ * Controls: piecewise-constant controls of the width-p neural ODE (arXiv 2510.03303, eq. 3.3–3.4)
  *   ẋ(t) = W(t) relu(A(t) x + b(t)) = Σ_{i<p} w_i(t) relu(⟨a_i(t), x⟩ + b_i(t)),
  * one `Layer` per interval on which (W, A, b) is constant:
  *   W  d × p row-major, W[k*p + i] = component k of w_i

@@ -3,7 +3,7 @@
  * see the same points. Every generator returns 2-D points (row-major, n × 2), and where the
  * task has them, paired targets (n × 2) or class labels (0 … classes−1).
  *
- *   pairs    N points and N targets, both uniform in [−1, 1]² — interpolation (seed 002, Thm 3.x:
+ *   pairs    N points and N targets, both uniform in [−1, 1]² — interpolation (arXiv 2510.03303, Thm 3.x:
  *            the neural ODE maps each x_i exactly onto its y_i)
  *   nearby   points on a jittered grid in [−1, 1]², each target a short step (0.3 × spacing) in a
  *            random direction: the segments [x_i, y_i] are pairwise disjoint, as the autonomous

@@ -3,7 +3,7 @@
  *
  * What is checked, and against what:
  *  - the switch count equals the derived formula, both against the worked examples of
- *    ALGORITHMS.md §A6 (computed there independently) and for every construction built here;
+ *    docs/algorithms/transport.md (computed there independently) and for every construction built here;
  *  - the construction does what the proof says: after the flow every grid cube of side 1/n
  *    holds ⌊M/n^d⌋ or ⌈M/n^d⌉ samples, each sample in the cube of its source cell;
  *  - the closed-form particle positions agree with the generic RK4 integrator (WASM debug
@@ -41,7 +41,7 @@ const transport = (a: Parameters<typeof transportChecked>[0], b: Parameters<type
 
 // ---- data ------------------------------------------------------------------------------------
 
-/** Two Gaussian blobs, mostly outside the unit cube (the source of ALGORITHMS.md §A6's checks). */
+/** Two Gaussian blobs, mostly outside the unit cube (the source of docs/algorithms/transport.md's checks). */
 function blobs(seed: number, M: number, d: number): PointCloud {
   const rng = createRng(seed);
   const data = new Float64Array(M * d);
@@ -114,7 +114,7 @@ function gridCube(x: Float64Array, i: number, d: number, n: number): number {
 // ---- the switch count --------------------------------------------------------------------------
 
 describe('switch count', () => {
-  it('matches the worked examples of ALGORITHMS.md §A6 (L = layers − 1)', () => {
+  it('matches the worked examples of docs/algorithms/transport.md (L = layers − 1)', () => {
     const n2 = uniformTransportResolution(2, 0.1), n3 = uniformTransportResolution(3, 0.2);
     expect([n2, n3]).toEqual([15, 9]);
     expect([3, 6, 12, 48].map((p) => uniformTransportLayers(n2, 2, p) - 1)).toEqual([261, 145, 81, 32]);
@@ -137,7 +137,7 @@ describe('switch count', () => {
     expect(b / a).toBeLessThan(4.5);
   });
 
-  it('is far below seed 003’s transcribed formula where that one is defined, which is null for q ≥ d/(d−1)', () => {
+  it('is far below the formula transcribed from the slides of arXiv 2401.09902 where that one is defined, which is null for q ≥ d/(d−1)', () => {
     for (const [d, p, eps] of [[2, 3, 0.1], [2, 12, 0.2], [3, 6, 0.3]] as const) {
       const ours = uniformTransportLayers(uniformTransportResolution(d, eps), d, p) - 1;
       expect(ours).toBeLessThan(seedSwitches(d, p, 1, eps)!);

@@ -26,7 +26,7 @@ function cloudFrom(spec: string, name: string, M: number, seed: number): PointCl
 
 export const transportCommand: Command = {
   name: 'transport',
-  summary: 'controls that steer a sample cloud to U([0,1]^d) or to another cloud (seed 003; ALGORITHMS.md §A6, §B3)',
+  summary: 'controls that steer a sample cloud to U([0,1]^d) or to another cloud (arXiv 2401.09902; docs/algorithms/transport.md)',
   usage:
     'transport [--from blob|moons|file.json] [--to square|blob|moons|file.json] [--width 6] [--epsilon 0.1] [--q 1] [--T 1] [--samples 900] [--seed 1] [--out out]',
   async run(args) {
@@ -45,7 +45,7 @@ export const transportCommand: Command = {
     if (toSpec === 'square') {
       const r = transportToUniform(X, { width, epsilon, q, T });
       (controls = r.controls), (after = r.points), (target = null), (bound = r.bound);
-      extra = `n = ${r.resolution} (${r.resolution ** X.d} cubes), samples per cube ${Math.min(...r.cellCounts)}–${Math.max(...r.cellCounts)}, seed 003's formula: ${r.seedSwitches ?? 'undefined for this q, p, d'}`;
+      extra = `n = ${r.resolution} (${r.resolution ** X.d} cubes), samples per cube ${Math.min(...r.cellCounts)}–${Math.max(...r.cellCounts)}, the formula transcribed from arXiv 2401.09902's slides: ${r.seedSwitches ?? 'undefined for this q, p, d'}`;
     } else {
       const Y = cloudFrom(toSpec, 'to', M, seed + 1);
       const r = transport(X, Y, { width, epsilon, q, T });

@@ -1,7 +1,7 @@
 /**
- * Demo section "attention" (issue #5; seed 002 §4, eq. 4.1–4.2, Thm 4.1; ALGORITHMS.md §D, §F):
+ * Demo section "attention" (issue #5; arXiv 2510.03303 §4, eq. 4.1–4.2, Thm 4.1; docs/algorithms/attention.md):
  *  1. hardmax dynamics (eq. 4.1, A = I, α = 0.5, 200 steps) on the four configurations of
- *     ALGORITHMS.md §D3 — the paper notebook's cases, the first one being the notebook's own
+ *     docs/algorithms/attention.md — the paper notebook's cases, the first one being the notebook's own
  *     numbers — and on a random 2-D cloud of n = 2000 tokens (α = 1, 100 steps): leaders at the
  *     start and at the end, clusters, the step from which the leader set is fixed, the step from
  *     which every token is within 1e-8 of its limit, and the Thm 4.1 check (every limit is a
@@ -16,7 +16,7 @@ import { escapeXml, sx, sy, viewportFor } from '../svg.js';
 import { table } from '../table.js';
 import type { DemoSection } from './context.js';
 
-/** ALGORITHMS.md §D3: α = 0.5, A = I, 200 steps. */
+/** docs/algorithms/attention.md: α = 0.5, A = I, 200 steps. */
 export const HARDMAX_CASES: readonly { name: string; tokens: number[][] }[] = [
   { name: 'emerging leader (notebook)', tokens: [[1, 1 / 3], [-1 / 12, 1 / 12], [-1, -1], [0, 1 / 4], [-0.3, -0.7], [-0.6, -0.9], [0.8, 0.1], [0.6, 0.15]] },
   { name: 'triangle', tokens: [[1, 1], [0.5, -0.5], [-1, -1], [0.7, 0.2], [0.4, 0.9], [-0.3, -0.8], [-0.9, -0.2], [0.3, -0.2], [0.1, -0.2]] },
@@ -118,7 +118,7 @@ function limitSummary(r: HardmaxResult): string {
 export const attentionSection: DemoSection = {
   name: 'attention',
   async run(ctx) {
-    ctx.log('== attention: hardmax dynamics (seed 002 eq. 4.1, A = I, α = 0.5, 200 steps; ALGORITHMS.md §D3)');
+    ctx.log('== attention: hardmax dynamics (arXiv 2510.03303 eq. 4.1, A = I, α = 0.5, 200 steps; docs/algorithms/attention.md)');
     const rows: (string | number)[][] = [];
     for (const c of HARDMAX_CASES) {
       const r = hardmaxDynamics(c.tokens, { alpha: 0.5, steps: 200, trajectory: true });
@@ -160,7 +160,7 @@ export const attentionSection: DemoSection = {
     const s = sphereDynamics(X, { beta, dt, steps: Math.round(T / dt), trajectory: { every }, normalization: 'SA' });
     const ssec = (performance.now() - t1) / 1000;
     const counts = marks.map((t) => countClusters(trajectoryFrame(s.trajectory!, Math.round(t / (dt * every))), 1e-3));
-    ctx.log(`== attention: particles on S² (SA, Q = K = V = I, β = ${beta}, n = ${ns}, RK4 dt = ${dt}; ALGORITHMS.md §F2), ${Math.round(T / dt)} steps in ${ssec.toFixed(2)} s`);
+    ctx.log(`== attention: particles on S² (SA, Q = K = V = I, β = ${beta}, n = ${ns}, RK4 dt = ${dt}; docs/algorithms/attention.md), ${Math.round(T / dt)} steps in ${ssec.toFixed(2)} s`);
     ctx.log(table(['t', ...marks.map(String)], [['clusters (1e-3)', ...counts]]));
     ctx.log('  (fast collapse into a few clusters, then slow metastable merging — Geshkovski et al., arXiv 2312.10794)');
   },

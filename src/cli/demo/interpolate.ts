@@ -1,5 +1,5 @@
 /**
- * Demo section "interpolate" (issue #3 part A; seed 002 Thm 3.3, ALGORITHMS.md §A1):
+ * Demo section "interpolate" (issue #3 part A; arXiv 2510.03303 Thm 3.3, docs/algorithms/interpolate.md):
  *  1. N = 100 random pairs in d = 2, widths 1, 2, 4, 8, 16: switches next to the theorem's
  *     2⌈N/p⌉ − 1, max error by the exact flow and by RK4 (default steps), build time;
  *  2. a picture: points, targets, exact trajectories and every layer's hyperplanes.

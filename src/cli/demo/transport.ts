@@ -1,7 +1,7 @@
 /**
- * Demo section "transport" (issue #4, seed 003 "Interpolation of measures", ALGORITHMS.md §A6,
+ * Demo section "transport" (issue #4, arXiv 2401.09902, interpolation of measures, docs/algorithms/transport.md,
  * §B3): a Gaussian blob and a two-moons cloud steered to U([0,1]²) and to each other by the
- * constructed controls. Table: switches (the derived count and seed 003's formula), the
+ * constructed controls. Table: switches (the derived count and the formula transcribed from arXiv 2401.09902's slides), the
  * certified bound, W₁ before and after (exact OT; against the target samples, or against a grid
  * of the square fine enough that its own error is below ε/10). Pictures: particles before/after
  * (coloured by where they started) and W₁ along the flow.
